@@ -1,0 +1,41 @@
+# bilingue: `make book` builds output/ from seeds/; `make test` runs the test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa epubcheck wfrench
+ARGOS_VERSION := 1.11.0
+
+.PHONY: venv deps book test models clean
+
+venv: $(STAMP)
+
+# argostranslate goes in with --no-deps: its stanza dependency drags in torch, which the
+# pipeline never imports (it drives CTranslate2 and SentencePiece directly).
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps argostranslate==$(ARGOS_VERSION)
+	touch $(STAMP)
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else \
+		echo "Missing Debian packages. Run: sudo apt-get update && sudo apt-get install -y" $$missing; exit 1; \
+	fi
+
+book: venv deps
+	$(BIN)/bilingue -v build
+
+test: venv deps
+	$(BIN)/python -m pytest -q
+
+models: venv
+	$(BIN)/bilingue models $(ARGOS_MODEL)
+
+clean:
+	rm -rf output

@@ -1,0 +1,1 @@
+"""bilingue: repair, translate offline and publish French articles as bilingual editions."""

@@ -1,0 +1,129 @@
+"""The whole pipeline, stage after stage: ingest, clean, segment, translate, publish, review."""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import engines, ingest, repairs, review, segment
+from . import clean as cleaning
+from . import glossary as gl
+from .memory import Memory, read_tmx
+from .publish.epub import publish_epub
+from .publish.html import publish_html
+from .translate import translate
+
+log = logging.getLogger("bilingue")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class StrictFailure(Exception):
+    """--strict build with glossary violations: nothing was published."""
+
+
+@dataclass
+class Options:
+    seeds: Path = Path("seeds")
+    out: Path = Path("output")
+    engine: str = "auto"
+    glossary: Path = ROOT / "glossary" / "terms.tsv"
+    repairs: Path = ROOT / "glossary" / "repairs.tsv"
+    approved: Path = Path("tm") / "approved.tmx"
+    memory: Path | None = None  # default: <out>/.cache/tm.sqlite
+    strict: bool = False
+    title: str = "Microsoft et OpenAI — édition bilingue / bilingual edition"
+
+
+@dataclass
+class Timer:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str):
+        log.info("%s…", name)
+        start = time.perf_counter()
+        yield
+        self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def build(options: Options) -> dict:
+    """Run every stage; publish into ``options.out`` only when all of them succeeded."""
+    timer = Timer()
+    with timer.stage("load"):
+        glossary = gl.load(options.glossary)
+        known_repairs = repairs.load(options.repairs)
+        engine = engines.select(options.engine)
+    label = f"{engine.name} ({engine.model_id})"
+    log.info("engine: %s", label)
+    with timer.stage("ingest"):
+        book = ingest.ingest(options.seeds, options.title)
+    with timer.stage("clean"):
+        cleaning.clean(book, glossary, known_repairs)
+    with timer.stage("segment"):
+        segment.segment(book)
+    memory = Memory(options.memory or options.out / ".cache" / "tm.sqlite")
+    try:
+        with timer.stage("translate"):
+            result = translate(book, engine, glossary, memory, read_tmx(options.approved))
+    finally:
+        memory.close()
+    violations = [v.as_dict() for v in result.compliance.violations]
+    if options.strict and violations:
+        raise StrictFailure(f"{len(violations)} glossary violation(s); nothing published. First: "
+                            f"{violations[0]['where']} «{violations[0]['term']}» requires “{violations[0]['required']}”")
+    colophon = (f"Traduction automatique / machine translation: {label}. "
+                f"Glossaire / glossary: {options.glossary.name}, {len(glossary.entries)} entries. Built by bilingue.")
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=options.out.parent if options.out.parent.exists() else None))
+    try:
+        with timer.stage("publish"):
+            publish_html(book, glossary, staging / "html", colophon)
+            publish_epub(book, glossary, staging / "bilingue.epub", colophon)
+        with timer.stage("review"):
+            review.write_review(book, staging, violations, label)
+        report = {
+            "engine": engine.name,
+            "model_id": engine.model_id,
+            "counts": {
+                "articles": len(book.articles),
+                "blocks": sum(len(a.blocks) for a in book.articles),
+                "segments": len(book.segments),
+                "repairs": sum(len(b.changes) for a in book.articles for b in a.blocks),
+                "removed_blocks": sum(1 for a in book.articles for c in a.removed if c.rule != "blank_lines"),
+                "findings": sum(len(a.findings) for a in book.articles),
+            },
+            "translated": result.translated,
+            "reused": result.reused,
+            "approved": result.approved,
+            "placeholder_fallbacks": result.fallbacks,
+            "glossary": {
+                "occurrences": sum(result.compliance.seen.values()),
+                "honoured": sum(result.compliance.honoured.values()),
+                "compliance": round(result.compliance.rate, 4),
+                "violations": violations,
+                "per_term": {term: {"occurrences": n, "honoured": result.compliance.honoured[term]}
+                             for term, n in sorted(result.compliance.seen.items())},
+            },
+            "engine_unknown_words": result.unknown_words,
+            "seconds": timer.seconds,
+        }
+        review.write_report(staging / "report.json", report)
+        replace_outputs(staging, options.out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def replace_outputs(staging: Path, out: Path) -> None:
+    """Swap the new outputs in; the translation memory cache under ``out`` is kept."""
+    out.mkdir(parents=True, exist_ok=True)
+    for item in staging.iterdir():
+        target = out / item.name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        shutil.move(str(item), str(target))

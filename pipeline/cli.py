@@ -1,0 +1,224 @@
+"""The ``bilingue`` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import build as builder
+from . import glossary as gl
+from .engines import EngineError
+from .ingest import IngestError
+from .nlp import ResourceError
+from .tsv import DataFileError
+
+DEFAULT_REPORT = Path("output") / "report.json"
+
+
+def cmd_build(args) -> int:
+    options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary, strict=args.strict)
+    report = builder.build(options)
+    counts = report["counts"]
+    print(f"Built {args.out}/html/index.html and {args.out}/bilingue.epub with {report['engine']} ({report['model_id']}): "
+          f"{counts['articles']} articles, {counts['segments']} segments "
+          f"({report['translated']} translated, {report['reused']} from memory, {report['approved']} approved), "
+          f"glossary compliance {report['glossary']['compliance']:.1%}, {counts['findings']} findings to review "
+          f"in {args.out}/review/report.md")
+    violations = report["glossary"]["violations"]
+    if violations:
+        print(f"warning: {len(violations)} glossary violation(s); see {args.out}/review/report.md", file=sys.stderr)
+    return 0
+
+
+def load_cleaning(args):
+    from . import clean, ingest, repairs
+
+    glossary = gl.load(args.glossary)
+    known = repairs.load(builder.ROOT / "glossary" / "repairs.tsv")
+    path = Path(args.file)
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    article = ingest.parse_article(ingest.read_source(path), path)
+    return clean.clean_article(article, clean.Context(known, glossary))
+
+
+def cmd_clean(args) -> int:
+    from . import clean
+
+    if args.rules:
+        for n, rule in enumerate(clean.RULES, start=1):
+            print(f"{n:2}. {rule.id:18} {rule.description}")
+        return 0
+    if not args.file:
+        raise IngestError("bilingue clean: give a source FILE (or --rules)")
+    article = load_cleaning(args)
+    for line in clean.render(article):
+        print(line)
+    if args.explain:
+        out = sys.stderr
+        for key, value in sorted(article.metadata.items()):
+            print(f"metadata: {key} = {value}", file=out)
+        for change in article.removed:
+            print(f"{change.where} [{change.rule}] removed: {change.before}", file=out)
+        for block in article.blocks:
+            for c in block.changes:
+                print(f"{c.where} [{c.rule}] {c.before!r} -> {c.after!r}", file=out)
+        for f in article.findings:
+            print(f"{f.where} [flag:{f.kind}] {f.text!r}: {f.message}", file=out)
+    return 0
+
+
+def corpus_texts(seeds: Path) -> list[str]:
+    from . import clean, ingest, repairs
+
+    glossary = gl.load(builder.ROOT / "glossary" / "terms.tsv")
+    book = clean.clean(ingest.ingest(seeds), glossary, repairs.load(builder.ROOT / "glossary" / "repairs.tsv"))
+    return [b.clean for a in book.articles for b in a.blocks]
+
+
+def cmd_glossary(args) -> int:
+    if args.action == "lint":
+        problems = gl.lint(args.glossary, corpus_texts(args.seeds) if args.seeds.is_dir() else None)
+        for p in problems:
+            print(f"{args.glossary}:{p.line}: {p.severity}: {p.message}")
+        errors = sum(p.severity == "error" for p in problems)
+        print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+        return 1 if errors else 0
+    if args.action == "add":
+        entry = gl.add(args.glossary, args.fr, args.en, args.kind, args.note or "", args.variants or "")
+        print(f"added: {entry.fr} -> {entry.en} ({entry.kind})")
+        return 0
+    if args.action == "export":
+        gl.export_tbx(gl.load(args.glossary), args.tbx)
+        print(f"wrote {args.tbx}")
+        return 0
+    return glossary_stats(args)
+
+
+def glossary_stats(args) -> int:
+    glossary = gl.load(args.glossary)
+    per_term = {}
+    if args.report.exists():
+        per_term = json.loads(args.report.read_text(encoding="utf-8"))["glossary"].get("per_term", {})
+    else:
+        print(f"(no {args.report}: run `make book` for compliance figures)")
+        hits = [h.entry.fr for text in corpus_texts(args.seeds) for h in gl.find(text, glossary)]
+        per_term = {fr: {"occurrences": hits.count(fr)} for fr in set(hits)}
+    print(f"{'entry':32} {'kind':5} {'occurrences':>11} {'compliance':>10}")
+    for e in glossary.entries:
+        stats = per_term.get(e.fr, {"occurrences": 0})
+        n = stats["occurrences"]
+        rate = f"{stats['honoured'] / n:.0%}" if n and "honoured" in stats else "-"
+        print(f"{e.fr[:32]:32} {e.kind:5} {n:>11} {rate:>10}")
+    return 0
+
+
+def cmd_tm(args) -> int:
+    from .memory import Memory, read_tmx, write_tmx
+
+    if args.action == "export":
+        pairs = {}
+        if args.memory.exists():
+            memory = Memory(args.memory)
+            pairs = {source: target for source, target, _, _ in memory.entries()}
+            memory.close()
+        pairs.update(read_tmx(args.approved))
+        write_tmx(args.tmx, pairs)
+        print(f"wrote {len(pairs)} translation units to {args.tmx}")
+    else:
+        imported = read_tmx(args.file)
+        if not imported:
+            raise DataFileError(f"{args.file}: no fr->en translation units found")
+        approved = read_tmx(args.approved)
+        approved.update(imported)
+        write_tmx(args.approved, approved)
+        print(f"imported {len(imported)} approved translations into {args.approved}")
+    return 0
+
+
+def cmd_models(args) -> int:
+    from .models import install
+
+    path = install(args.model)
+    print(f"installed Argos package in {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    glossary_default = builder.ROOT / "glossary" / "terms.tsv"
+    p = argparse.ArgumentParser(prog="bilingue", description=(
+        "Repair damaged French articles, enforce the glossary, translate them to English offline "
+        "and publish an aligned bilingual HTML site and EPUB."))
+    p.add_argument("-v", "--verbose", action="store_true", help="show each stage as it runs")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="run the whole pipeline: seeds/ -> output/",
+                       description="Clean, translate and publish every seeds/*.txt article. "
+                                   "Writes output/html/, output/bilingue.epub, output/review/ and output/report.json.")
+    b.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of French .txt articles (default: seeds)")
+    b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    b.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto",
+                   help="auto: Argos if an fr->en package is installed, else Apertium")
+    b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
+    b.add_argument("--strict", action="store_true", help="fail (exit 1, nothing published) on any glossary violation")
+    b.set_defaults(run=cmd_build)
+
+    c = sub.add_parser("clean", help="print the cleaned French of one source file, one block a line",
+                       description="Print the repaired French of FILE, one block (title, heading, paragraph, "
+                                   "list item) a line. --explain lists every change with its rule id on stderr.")
+    c.add_argument("file", nargs="?", help="a French source .txt file")
+    c.add_argument("--explain", action="store_true", help="also list each change and flag with its rule id")
+    c.add_argument("--rules", action="store_true", help="list the repair rules in the order they run")
+    c.add_argument("--glossary", type=Path, default=glossary_default)
+    c.set_defaults(run=cmd_clean)
+
+    g = sub.add_parser("glossary", help="lint, extend, measure or export the glossary")
+    g.add_argument("--glossary", type=Path, default=glossary_default)
+    g.add_argument("--seeds", type=Path, default=Path("seeds"), help="corpus used to find unused entries")
+    gs = g.add_subparsers(dest="action", required=True)
+    gs.add_parser("lint", help="check the file: format, duplicates, conflicts, traps, unused entries (exit 1 on errors)")
+    ga = gs.add_parser("add", help="add an entry, keeping the file sorted; refuses conflicts")
+    ga.add_argument("fr")
+    ga.add_argument("en")
+    ga.add_argument("--kind", choices=gl.KINDS, default="term")
+    ga.add_argument("--note")
+    ga.add_argument("--variants", help="known corruptions of a name, separated by |")
+    st = gs.add_parser("stats", help="occurrences in the corpus and compliance per entry")
+    st.add_argument("--report", type=Path, default=DEFAULT_REPORT)
+    ge = gs.add_parser("export", help="export as TBX for CAT tools (OmegaT, …)")
+    ge.add_argument("--tbx", type=Path, required=True, help="file to write")
+    g.set_defaults(run=cmd_glossary)
+
+    t = sub.add_parser("tm", help="export or import translation memory (TMX)")
+    t.add_argument("--memory", type=Path, default=Path("output") / ".cache" / "tm.sqlite")
+    t.add_argument("--approved", type=Path, default=Path("tm") / "approved.tmx")
+    ts = t.add_subparsers(dest="action", required=True)
+    te = ts.add_parser("export", help="write the memory and approved translations as TMX")
+    te.add_argument("--tmx", type=Path, required=True)
+    ti = ts.add_parser("import", help="add a reviewed TMX file to the approved translations")
+    ti.add_argument("file", type=Path)
+    t.set_defaults(run=cmd_tm)
+
+    m = sub.add_parser("models", help="install an Argos fr->en package (from a .argosmodel file, or online)")
+    m.add_argument("model", nargs="?", type=Path, help="path to translate-fr_en-*.argosmodel (default: download with argospm)")
+    m.set_defaults(run=cmd_models)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="bilingue: %(message)s")
+    try:
+        return args.run(args)
+    except (IngestError, DataFileError, ResourceError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (EngineError, builder.StrictFailure) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""The editor's glossary: load, lint, match, protect through MT, verify, export.
+
+The code knows only the file format (``glossary/terms.tsv``); the terms are data.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .tsv import DataFileError as GlossaryError
+from .tsv import Problem, raise_errors, read_rows
+
+COLUMNS = ("fr", "en", "kind", "variants", "note")
+KINDS = ("term", "name")
+PLACEHOLDER = "ZXQ"  # a capitalised pseudo-word engines copy through; no "_" (Argos turns it into a space)
+PLACEHOLDER_RE = re.compile(rf"\b{PLACEHOLDER}(\d+)\b")
+
+
+@dataclass(frozen=True)
+class Entry:
+    fr: str
+    en: str
+    kind: str
+    variants: tuple[str, ...] = ()
+    note: str = ""
+    line: int = 0
+
+    @property
+    def is_name(self) -> bool:
+        return self.kind == "name"
+
+
+@dataclass
+class Glossary:
+    path: Path
+    entries: list[Entry]
+
+    @property
+    def names(self) -> list[Entry]:
+        return [e for e in self.entries if e.is_name]
+
+    @property
+    def terms(self) -> list[Entry]:
+        return [e for e in self.entries if not e.is_name]
+
+    def variant_repairs(self) -> dict[str, str]:
+        """Known corruption -> the name it stands for (used by the clean stage)."""
+        return {v: e.fr for e in self.names for v in e.variants}
+
+    def fingerprint(self, entries: list[Entry]) -> str:
+        return "|".join(sorted(f"{e.fr}={e.en}:{e.kind}" for e in entries))
+
+
+def read_entries(path: Path) -> tuple[list[Entry], list[Problem]]:
+    rows, problems = read_rows(path, COLUMNS, required=3)
+    entries = []
+    for n, (fr, en, kind, variants, note) in rows:
+        if not fr or not en:
+            problems.append(Problem(n, "error", "empty fr or en column"))
+            continue
+        if kind not in KINDS:
+            problems.append(Problem(n, "error", f"kind {kind!r} is not one of {', '.join(KINDS)}"))
+            continue
+        if kind == "name" and fr != en:
+            problems.append(Problem(n, "error", f"a name must be the same in both columns ({fr!r} vs {en!r}); use kind term"))
+            continue
+        found = tuple(v.strip() for v in variants.split("|") if v.strip())
+        entries.append(Entry(fr, en, kind, found, note, n))
+    return entries, problems
+
+
+def load(path: Path) -> Glossary:
+    """Load the glossary, refusing any file with errors (before any work is done)."""
+    entries, problems = read_entries(path)
+    problems += conflicts(entries)
+    raise_errors(path, problems, "Fix the file, then check it with: bilingue glossary lint")
+    return Glossary(path, entries)
+
+
+def conflicts(entries: list[Entry]) -> list[Problem]:
+    """Duplicates and entries that ask for two different translations of one French form."""
+    problems = []
+    seen: dict[str, Entry] = {}
+    for e in entries:
+        key = e.fr if e.is_name else e.fr.casefold()
+        other = seen.get(key)
+        if other is None:
+            seen[key] = e
+        elif other.en == e.en and other.kind == e.kind:
+            problems.append(Problem(e.line, "error", f"duplicate of line {other.line} ({e.fr!r})"))
+        else:
+            problems.append(Problem(e.line, "error", f"conflicts with line {other.line}: {e.fr!r} -> {e.en!r} vs {other.en!r}"))
+    return problems
+
+
+def substring_traps(entries: list[Entry]) -> list[Problem]:
+    """A name that contains a term as a word (``Microsoft AI`` vs ``IA``) is fine when the
+    name is longer; a term whose French is inside a longer *name* but differs in case is a
+    trap the matcher avoids only through case rules, so it is reported for review."""
+    problems = []
+    for short in entries:
+        for long in entries:
+            if short is long or len(short.fr) >= len(long.fr):
+                continue
+            inside_ci = re.search(rf"(?<!\w){re.escape(short.fr)}(?!\w)", long.fr, re.IGNORECASE)
+            inside_exact = re.search(rf"(?<!\w){re.escape(short.fr)}(?!\w)", long.fr)
+            if inside_ci and not inside_exact and long.is_name and not short.is_name:
+                problems.append(Problem(short.line, "warning", f"term {short.fr!r} matches inside name {long.fr!r} (line {long.line}) when case is ignored"))
+    return problems
+
+
+def lint(path: Path, corpus: list[str] | None = None) -> list[Problem]:
+    """Every problem in the file: format, duplicates, conflicts, traps, unused entries."""
+    entries, problems = read_entries(path)
+    problems += conflicts(entries) + substring_traps(entries)
+    if corpus is not None:
+        glossary = Glossary(path, entries)
+        used = {hit.entry for text in corpus for hit in find(text, glossary)}
+        used |= {e for e in glossary.names for text in corpus for v in e.variants if v in text}
+        for e in entries:
+            if e not in used:
+                problems.append(Problem(e.line, "warning", f"{e.fr!r} never occurs in the corpus"))
+    return sorted(problems, key=lambda p: p.line)
+
+
+# --- matching -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    start: int
+    end: int
+    text: str
+    plural: bool = False
+    after_number: bool = False
+
+    @property
+    def required(self) -> str:
+        """The English the translation must contain for this occurrence."""
+        if self.entry.is_name or not self.plural or self.after_number:
+            return self.entry.en
+        return pluralise(self.entry.en)
+
+
+def pluralise(en: str) -> str:
+    """English plural of a term's last word.
+
+    >>> pluralise("language model"), pluralise("startup"), pluralise("CEO"), pluralise("company")
+    ('language models', 'startups', 'CEOs', 'companies')
+    """
+    head, _, last = en.rpartition(" ")
+    if last.endswith("s") or not last[-1:].isalpha():
+        plural = last
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif last.endswith(("sh", "ch", "x", "z")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}" if head else plural
+
+
+@functools.cache
+def term_patterns(entries: tuple[Entry, ...]) -> list[tuple[Entry, list[tuple[str, str]]]]:
+    """Each term as a list of (lower form, lemma) per token, computed once."""
+    from .nlp import french
+
+    nlp = french()
+    forms = [e.fr for e in entries]
+    return [
+        (e, [(t.lower_, t.lemma_.lower()) for t in doc if not t.is_space])
+        for e, doc in zip(entries, nlp.pipe(forms))
+    ]
+
+
+def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
+    """Glossary occurrences in cleaned French: longest first, whole words, never overlapping.
+
+    Names match case-sensitively as whole words; terms match any inflection
+    through spaCy lemmas, ignoring case.
+    """
+    from .nlp import french
+
+    doc = doc if doc is not None else french()(text)
+    candidates: list[Hit] = []
+    for e in glossary.names:
+        for m in re.finditer(rf"(?<!\w){re.escape(e.fr)}(?!\w)", text):
+            candidates.append(Hit(e, m.start(), m.end(), m.group()))
+    tokens = [t for t in doc if not t.is_space]
+    for e, pattern in term_patterns(tuple(glossary.terms)):
+        size = len(pattern)
+        for i in range(len(tokens) - size + 1):
+            window = tokens[i : i + size]
+            if all(t.lower_ == form or t.lemma_.lower() == lemma for t, (form, lemma) in zip(window, pattern)):
+                start, end = window[0].idx, window[-1].idx + len(window[-1])
+                plural = any("Plur" in t.morph.get("Number") for t in window if t.pos_ in ("NOUN", "PROPN", "ADJ"))
+                after_number = i > 0 and (tokens[i - 1].like_num or tokens[i - 1].pos_ == "NUM")
+                candidates.append(Hit(e, start, end, text[start:end], plural, after_number))
+    candidates.sort(key=lambda h: (-(h.end - h.start), h.start))
+    taken: list[Hit] = []
+    for hit in candidates:
+        if all(hit.end <= t.start or hit.start >= t.end for t in taken):
+            taken.append(hit)
+    return sorted(taken, key=lambda h: h.start)
+
+
+# --- protection through MT ------------------------------------------------------------
+
+
+def protect(text: str, hits: list[Hit]) -> str:
+    """Replace each hit by a numbered placeholder the engine copies unchanged.
+
+    >>> e = Entry("PDG", "CEO", "term")
+    >>> protect("le PDG parle", [Hit(e, 3, 6, "PDG")])
+    'le ZXQ0 parle'
+    """
+    out = text
+    for n, hit in sorted(enumerate(hits), key=lambda p: -p[1].start):
+        out = out[: hit.start] + f"{PLACEHOLDER}{n}" + out[hit.end :]
+    return out
+
+
+def restore(translated: str, hits: list[Hit]) -> str | None:
+    """Put the required English back for each placeholder; None if any did not survive
+    exactly once (the caller then falls back to an unprotected translation)."""
+    counts = Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(translated))
+    if set(counts) != set(range(len(hits))) or any(c != 1 for c in counts.values()):
+        return None
+
+    def put_back(m: re.Match) -> str:
+        hit = hits[int(m.group(1))]
+        english = hit.required
+        at_start = not translated[: m.start()].strip(" \"'«“(")
+        if at_start and not hit.entry.is_name:
+            english = english[:1].upper() + english[1:]
+        return english
+
+    return PLACEHOLDER_RE.sub(put_back, translated)
+
+
+def post_edit(translated: str, hits: list[Hit], renderings: dict[str, str]) -> str:
+    """Swap the engine's usual rendering of each term for the required English."""
+    out = translated
+    for hit in hits:
+        usual = renderings.get(hit.text, "").strip(" .")
+        if usual and not contains(out, hit) and usual.lower() != hit.required.lower():
+            out = re.sub(rf"(?<!\w){re.escape(usual)}(?!\w)", hit.required, out, count=1, flags=re.IGNORECASE)
+    return out
+
+
+def contains(english: str, hit: Hit) -> bool:
+    """Does the English honour this glossary occurrence?"""
+    if hit.entry.is_name:
+        return re.search(rf"(?<!\w){re.escape(hit.entry.en)}(?!\w)", english) is not None
+    forms = {hit.entry.en, pluralise(hit.entry.en)}
+    return any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", english, re.IGNORECASE) for f in forms)
+
+
+@dataclass
+class Violation:
+    segment: str
+    fr: str
+    en: str
+    term: str
+    required: str
+    where: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Compliance:
+    """Per-entry counts of occurrences and honoured occurrences."""
+
+    seen: Counter = field(default_factory=Counter)
+    honoured: Counter = field(default_factory=Counter)
+    violations: list[Violation] = field(default_factory=list)
+
+    def record(self, segment_id: str, fr: str, en: str, hits: list[Hit], where: str) -> None:
+        for hit in hits:
+            self.seen[hit.entry.fr] += 1
+            if contains(en, hit):
+                self.honoured[hit.entry.fr] += 1
+            else:
+                self.violations.append(Violation(segment_id, fr, en, hit.entry.fr, hit.required, where))
+
+    @property
+    def rate(self) -> float:
+        total = sum(self.seen.values())
+        return 1.0 if total == 0 else sum(self.honoured.values()) / total
+
+
+# --- maintenance ----------------------------------------------------------------------
+
+
+def add(path: Path, fr: str, en: str, kind: str = "term", note: str = "", variants: str = "") -> Entry:
+    """Add one entry, keeping the file sorted (by kind, then French) and free of duplicates."""
+    if kind not in KINDS:
+        raise GlossaryError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if "\t" in fr + en + note + variants or not fr.strip() or not en.strip():
+        raise GlossaryError("fr and en must be non-empty and no field may contain a TAB")
+    fr, en = fr.strip(), en.strip()
+    if kind == "name" and fr != en:
+        raise GlossaryError(f"a name must be identical in French and English ({fr!r} vs {en!r}); use --kind term")
+    glossary = load(path)
+    new = Entry(fr, en, kind, tuple(v for v in variants.split("|") if v), note)
+    for e in glossary.entries:
+        same = e.fr == fr if kind == "name" or e.is_name else e.fr.casefold() == fr.casefold()
+        if same and (e.en, e.kind) == (en, kind):
+            raise GlossaryError(f"{path}:{e.line}: {fr!r} -> {en!r} is already in the glossary")
+        if same:
+            raise GlossaryError(f"{path}:{e.line}: {fr!r} is already translated as {e.en!r} ({e.kind}); edit that line instead")
+    text = path.read_text(encoding="utf-8").splitlines()
+    header_at = next(i for i, line in enumerate(text) if line.split("\t")[0].strip() == "fr")
+    preamble, rows = text[: header_at + 1], [line for line in text[header_at + 1 :] if line.strip()]
+    rows.append("\t".join([new.fr, new.en, new.kind, "|".join(new.variants), new.note]))
+    rows.sort(key=lambda line: (line.split("\t")[2] if line.count("\t") >= 2 else "", line.split("\t")[0].casefold()))
+    path.write_text("\n".join(preamble + rows) + "\n", encoding="utf-8")
+    return new
+
+
+def export_tbx(glossary: Glossary, out: Path) -> None:
+    """Write the glossary as TBX (ISO 30042 TBX-Basic style) for CAT tools such as OmegaT."""
+    from lxml import etree
+
+    xml_ns = "http://www.w3.org/XML/1998/namespace"
+    root = etree.Element("martif", type="TBX-Basic", nsmap=None)
+    root.set(f"{{{xml_ns}}}lang", "fr")
+    header = etree.SubElement(root, "martifHeader")
+    desc = etree.SubElement(etree.SubElement(header, "fileDesc"), "sourceDesc")
+    etree.SubElement(desc, "p").text = f"Exported by bilingue from {glossary.path.name}"
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    for n, e in enumerate(glossary.entries, start=1):
+        entry = etree.SubElement(body, "termEntry", id=f"e{n}")
+        if e.note:
+            etree.SubElement(entry, "descrip", type="definition").text = e.note
+        for lang, term in (("fr", e.fr), ("en", e.en)):
+            lang_set = etree.SubElement(entry, "langSet")
+            lang_set.set(f"{{{xml_ns}}}lang", lang)
+            tig = etree.SubElement(lang_set, "tig")
+            etree.SubElement(tig, "term").text = term
+            etree.SubElement(tig, "termNote", type="partOfSpeech").text = "properNoun" if e.is_name else "noun"
+        for v in e.variants:
+            lang_set = etree.SubElement(entry, "langSet")
+            lang_set.set(f"{{{xml_ns}}}lang", "fr")
+            tig = etree.SubElement(lang_set, "tig")
+            etree.SubElement(tig, "term").text = v
+            etree.SubElement(tig, "termNote", type="administrativeStatus").text = "deprecatedTerm-admn-sts"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(etree.tostring(etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True))

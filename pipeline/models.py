@@ -1,0 +1,69 @@
+"""Installing an Argos Translate fr->en package: from a local ``.argosmodel`` file
+(validated, extracted safely) or, when online, through argostranslate's package index."""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from .engines import EngineError, argos_packages_dir
+
+REQUIRED = ("metadata.json", "sentencepiece.model", "model/model.bin")
+
+
+def validate_archive(path: Path) -> str:
+    """The single top-level folder of a well-formed package; raises on anything unsafe."""
+    if not zipfile.is_zipfile(path):
+        raise EngineError(f"{path}: not an .argosmodel (zip) file")
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        for name in names:
+            parts = PurePosixPath(name).parts
+            if name.startswith("/") or ".." in parts or "\\" in name:
+                raise EngineError(f"{path}: unsafe path {name!r} in archive; refusing to install")
+        tops = {PurePosixPath(n).parts[0] for n in names}
+        if len(tops) != 1 or any("/" not in n.rstrip("/") and not n.endswith("/") for n in names):
+            raise EngineError(f"{path}: files must all sit in one top-level folder (found {sorted(tops)[:5]})")
+        top = tops.pop()
+        missing = [r for r in REQUIRED if f"{top}/{r}" not in names]
+        if missing:
+            raise EngineError(f"{path}: not an Argos translation package, missing {', '.join(missing)}")
+        meta = json.loads(archive.read(f"{top}/metadata.json"))
+        if (meta.get("from_code"), meta.get("to_code")) != ("fr", "en"):
+            raise EngineError(f"{path}: translates {meta.get('from_code')}->{meta.get('to_code')}, not fr->en")
+    return top
+
+
+def install_file(path: Path, packages: Path | None = None) -> Path:
+    packages = packages or argos_packages_dir()
+    top = validate_archive(path)
+    packages.mkdir(parents=True, exist_ok=True)
+    target = packages / top
+    with tempfile.TemporaryDirectory(dir=packages) as tmp, zipfile.ZipFile(path) as archive:
+        archive.extractall(tmp)
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.move(str(Path(tmp) / top), str(target))
+    return target
+
+
+def install_online() -> Path:
+    try:
+        from argostranslate import package
+
+        package.update_package_index()
+        available = [p for p in package.get_available_packages() if (p.from_code, p.to_code) == ("fr", "en")]
+    except Exception as err:  # argostranslate raises bare URLError/OSError subclasses when offline
+        raise EngineError(
+            f"cannot reach the Argos package index ({err}). Download translate-fr_en-*.argosmodel on a "
+            "connected machine, then run: ARGOS_MODEL=/path/to/file.argosmodel make models"
+        ) from None
+    if not available:
+        raise EngineError("the Argos package index lists no fr->en package")
+    return install_file(Path(available[0].download()))
+
+
+def install(model: Path | None) -> Path:
+    return install_file(model) if model else install_online()

@@ -1,0 +1,28 @@
+"""Stage 3: split paragraphs into sentences (spaCy); every other block is one segment."""
+from __future__ import annotations
+
+from . import nlp
+from .model import Book, Segment
+
+SPLIT_KINDS = ("paragraph",)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph, as spaCy's parser finds them.
+
+    >>> sentences("OpenAI a accès à Azure. Cela ouvre la voie à l’IA.")
+    ['OpenAI a accès à Azure.', 'Cela ouvre la voie à l’IA.']
+    """
+    return [s.text.strip() for s in nlp.parse(text).sents if s.text.strip()]
+
+
+def segment(book: Book) -> Book:
+    """Give every block its segments, with ids stable for a given book layout."""
+    for a_index, article in enumerate(book.articles, start=1):
+        for b_index, block in enumerate(article.blocks, start=1):
+            parts = sentences(block.clean) if block.kind in SPLIT_KINDS else [block.clean]
+            block.segments = [
+                Segment(id=f"a{a_index}-b{b_index}-s{s_index}", fr=text, where=block.where)
+                for s_index, text in enumerate(parts, start=1)
+            ]
+    return book
