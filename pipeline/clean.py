@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +62,11 @@ class Context:
     @functools.cached_property
     def name_words(self) -> set[str]:
         return {w for e in self.glossary.names for w in e.fr.split()}
+
+    def in_name(self, text: str, start: int) -> bool:
+        """Is the character at ``start`` part of a glossary name written out in ``text``?"""
+        return any(m.start() <= start < m.end() for e in self.glossary.names
+                   for m in re.finditer(whole_words(e.fr), text))
 
     @functools.cached_property
     def glossary_words(self) -> set[str]:
@@ -302,7 +308,7 @@ def split_glued_sentences(text: str, ctx: Context) -> list[Edit]:
     edits = []
     for i in range(1, len(doc)):
         word, prev = doc[i], doc[i - 1]
-        if not starts_sentence_after(prev, word, doc[i + 1] if i + 1 < len(doc) else None, ctx.name_words):
+        if ctx.in_name(text, word.idx) or not starts_sentence_after(prev, word, doc[i + 1] if i + 1 < len(doc) else None):
             continue
         rest = doc[i : min(len(doc), i + 6)].text
         probe = nlp.french()(word.lower_ + rest[len(word.text) :])
@@ -311,8 +317,8 @@ def split_glued_sentences(text: str, ctx: Context) -> list[Edit]:
     return edits
 
 
-def starts_sentence_after(prev, word, nxt, names: set[str]) -> bool:
-    if not (word.is_title and word.is_alpha) or word.text in names or word.ent_iob_ == "I":
+def starts_sentence_after(prev, word, nxt) -> bool:
+    if not (word.is_title and word.is_alpha) or word.ent_iob_ == "I":
         return False
     if not (prev.is_alpha or prev.like_num or prev.text in "»\")") or prev.whitespace_ != " ":
         return False
@@ -336,14 +342,13 @@ def title_case_to_sentence_case(text: str, ctx: Context) -> list[Edit]:
     words = list(WORD.finditer(text))[1:]  # the first word keeps its capital
 
     def common(word: str) -> bool:
-        if word in ctx.name_words:
-            return False
         lower = word.lower()
         return nlp.is_common_word(word) or lower in ctx.article_words or lower in ctx.glossary_words
 
     def elided(m: re.Match) -> bool:  # S’Ouvre, D’Autres
         return text[m.end() : m.end() + 1] in "’'" and m.group().lower() in ELIDED_FORMS
 
+    words = [m for m in words if not ctx.in_name(text, m.start())]
     content = [m for m in words if len(m.group()) >= 4 and common(m.group())]
     capitalised = [m for m in content if m.group().istitle()]
     if not capitalised or len(capitalised) * 2 < len(content):
@@ -469,12 +474,10 @@ def extract_metadata(article: Article, repairs: Repairs) -> None:
     """Scraped fields glued before the first paragraph become article metadata.
 
     ``date 2023-11 Microsoft a annoncé…`` -> metadata date=2023-11, text ``Microsoft a annoncé…``.
-    The value is one word containing a digit, so ordinary prose is never taken.
+    The value is one word containing a digit, so ordinary prose is never taken. Only the
+    first three blocks are searched: scraped fields sit at the top of a page.
     """
-    if not article.blocks:
-        return
-    block = article.blocks[0]
-    for r in repairs.of("metadata"):
+    for block, r in itertools.product(article.blocks[:3], repairs.of("metadata")):
         m = re.match(rf"\s*{whole_words(r.match)}\s*:?\s+(\S*\d\S*)(?:\s+|$)", block.raw, re.IGNORECASE)
         if m:
             article.metadata[r.replacement or r.match] = m.group(1)

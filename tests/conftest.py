@@ -1,0 +1,37 @@
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline import build, clean, glossary, repairs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def terms():
+    return glossary.load(ROOT / "glossary" / "terms.tsv")
+
+
+@pytest.fixture(scope="session")
+def known_repairs():
+    return repairs.load(ROOT / "glossary" / "repairs.tsv")
+
+
+@pytest.fixture
+def ctx(terms, known_repairs):
+    return clean.Context(known_repairs, terms)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The book built once from seeds/ with Apertium, as `make book` does."""
+    out = tmp_path_factory.mktemp("book") / "output"
+    report = build.build(build.Options(seeds=ROOT / "seeds", out=out, engine="apertium", approved=out / "none.tmx"))
+    return out, report
+
+
+def run_cli(*args, cwd=ROOT):
+    exe = shutil.which("bilingue") or str(Path(__import__("sys").executable).parent / "bilingue")
+    return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd)
