@@ -365,8 +365,9 @@ def french_spacing(text: str, ctx: Context) -> list[Edit]:
     True
     """
     rules = [
-        (re.compile(r"(?<=[^\s;:!?«»(])[ \u00a0\u202f]*(?=[;!?»])"), NNBSP),
-        (re.compile(r"(?<=[^\s;:!?«»(])[ \u00a0\u202f]*(?=:(?:\s|$))"), NNBSP),
+        (re.compile(r"(?<=[^\s;:!?«»(])[ \u00a0\u202f]*(?=»)"), NNBSP),
+        (re.compile(r"(?<=[^\s;:!?«(])[ \u00a0\u202f]*(?=[;!?])"), NNBSP),
+        (re.compile(r"(?<=[^\s;:!?«(])[ \u00a0\u202f]*(?=:(?:\s|$|«))"), NNBSP),
         (re.compile(r"(?<=«)[ \u00a0\u202f]*(?=\S)"), NNBSP),
         (re.compile(r"(?<=[:])(?=«)"), " "),
         (re.compile(r"(?<=\d)[ \u00a0\u202f]*(?=%)"), NBSP),

@@ -97,18 +97,19 @@ def conflicts(entries: list[Entry]) -> list[Problem]:
 
 
 def substring_traps(entries: list[Entry]) -> list[Problem]:
-    """A name that contains a term as a word (``Microsoft AI`` vs ``IA``) is fine when the
-    name is longer; a term whose French is inside a longer *name* but differs in case is a
-    trap the matcher avoids only through case rules, so it is reported for review."""
+    """A term that the matcher's case rules would let match inside a longer name, e.g. the
+    term ``inflection`` at the start of ``Inflection AI``: the name wins only where it is
+    written out in full, so the editor should check the pair."""
     problems = []
     for short in entries:
         for long in entries:
-            if short is long or len(short.fr) >= len(long.fr):
+            if short is long or short.is_name or not long.is_name or len(short.fr) >= len(long.fr):
                 continue
-            inside_ci = re.search(rf"(?<!\w){re.escape(short.fr)}(?!\w)", long.fr, re.IGNORECASE)
-            inside_exact = re.search(rf"(?<!\w){re.escape(short.fr)}(?!\w)", long.fr)
-            if inside_ci and not inside_exact and long.is_name and not short.is_name:
-                problems.append(Problem(short.line, "warning", f"term {short.fr!r} matches inside name {long.fr!r} (line {long.line}) when case is ignored"))
+            for m in re.finditer(rf"(?<!\w){re.escape(short.fr)}(?!\w)", long.fr, re.IGNORECASE):
+                case_ok = m.group() == short.fr or (m.start() == 0 and short.fr.islower())
+                if case_ok:
+                    problems.append(Problem(short.line, "warning",
+                                            f"term {short.fr!r} can match inside name {long.fr!r} (line {long.line})"))
     return problems
 
 
@@ -177,6 +178,15 @@ def term_patterns(entries: tuple[Entry, ...]) -> list[tuple[Entry, list[tuple[st
     ]
 
 
+def same_word(token, form: str, lemma: str, written: str) -> bool:
+    """Does a text token match one word of a term? Any inflection (via lemmas); a term
+    written in lower case matches a capitalised word only at a sentence start, so the
+    term ``cloud`` never matches inside the name ``Google Cloud``."""
+    if not (token.lower_ == form or token.lemma_.lower() == lemma):
+        return False
+    return not (written.islower() and token.text[:1].isupper() and not token.is_sent_start)
+
+
 def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
     """Glossary occurrences in cleaned French: longest first, whole words, never overlapping.
 
@@ -195,7 +205,7 @@ def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
         size = len(pattern)
         for i in range(len(tokens) - size + 1):
             window = tokens[i : i + size]
-            if all(t.lower_ == form or t.lemma_.lower() == lemma for t, (form, lemma) in zip(window, pattern)):
+            if all(same_word(t, form, lemma, word) for t, (form, lemma), word in zip(window, pattern, e.fr.split())):
                 start, end = window[0].idx, window[-1].idx + len(window[-1])
                 plural = any("Plur" in t.morph.get("Number") for t in window if t.pos_ in ("NOUN", "PROPN", "ADJ"))
                 after_number = i > 0 and (tokens[i - 1].like_num or tokens[i - 1].pos_ == "NUM")

@@ -61,9 +61,10 @@ def publish_epub(book: Book, glossary: gl.Glossary, out: Path, colophon: str, da
     html = etree.tostring(document, method="html", encoding="unicode")
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        # The book's language is French; pandoc keeps a single dc:language, so English is
+        # declared where it occurs, on each English block.
         metadata = Path(tmp) / "metadata.xml"
         metadata.write_text(
-            "<dc:language>fr</dc:language>\n<dc:language>en</dc:language>\n"
             f"<dc:description>{escape(colophon)}</dc:description>\n",
             encoding="utf-8",
         )

@@ -1,0 +1,154 @@
+"""The glossary file, its matching, its protection through Apertium, and its tools."""
+import shutil
+
+import pytest
+from lxml import etree
+
+from pipeline import glossary as gl
+from pipeline import segment
+from pipeline.engines import ApertiumEngine
+from pipeline.ingest import parse_article
+from pipeline.model import Book
+from pipeline.translate import translate
+
+from .conftest import ROOT, run_cli
+
+HEADER = "fr\ten\tkind\tvariants\tnote\n"
+
+
+def write(tmp_path, rows):
+    path = tmp_path / "terms.tsv"
+    path.write_text("# test glossary\n" + HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def found(text, terms):
+    return [(h.entry.fr, h.text) for h in gl.find(text, terms)]
+
+
+def test_inflection_and_longest_match(terms):
+    text = "Les partenariats avec la start-up ont rapporté 3 milliards de dollars."
+    assert found(text, terms) == [("partenariat", "partenariats"), ("start-up", "start-up"),
+                                  ("milliards de dollars", "milliards de dollars")]
+
+
+def test_names_are_case_sensitive_and_terms_never_match_inside_names(terms):
+    assert found("Elle a rejoint Inflection AI, pas l’IA de bing.", terms) == [
+        ("Inflection AI", "Inflection AI"), ("IA", "IA")]
+    assert found("La Microsofte et le CIA", terms) == []
+    assert found("Google Cloud et le cloud", terms) == [("Google Cloud", "Google Cloud"), ("cloud", "cloud")]
+
+
+def test_plural_terms_require_the_english_plural(terms):
+    hits = gl.find("Les PDG et les startups se rencontrent.", terms)
+    assert [h.required for h in hits] == ["CEOs", "startups"]
+    assert [h.required for h in gl.find("Il a investi 10 milliards.", terms)] == ["billion"]
+
+
+def test_protect_and_restore_round_trip():
+    entry = gl.Entry("PDG", "CEO", "term")
+    hits = [gl.Hit(entry, 3, 6, "PDG")]
+    assert gl.protect("Le PDG parle.", hits) == "Le ZXQ0 parle."
+    assert gl.restore("The ZXQ0 speaks.", hits) == "The CEO speaks."
+    assert gl.restore("The speaks.", hits) is None
+    assert gl.restore("ZXQ0 ZXQ0", hits) is None
+
+
+def book_of(text):
+    from pipeline import clean, repairs
+
+    terms = gl.load(ROOT / "glossary" / "terms.tsv")
+    article = parse_article(text, ROOT / "essai.txt")
+    book = Book("essai", [article])
+    clean.clean(book, terms, repairs.load(ROOT / "glossary" / "repairs.tsv"))
+    return segment.segment(book), terms
+
+
+def test_apertium_honours_the_glossary_only_with_protection():
+    text = "Titre\nLe PDG de la startup annonce 2 milliards de dollars pour l’intelligence artificielle.\n"
+    engine = ApertiumEngine()
+    book, terms = book_of(text)
+    unprotected = translate(book, engine, terms, protect=False)
+    assert unprotected.compliance.violations, "Apertium alone should miss PDG -> CEO"
+    book, terms = book_of(text)
+    protected = translate(book, engine, terms)
+    sentence = book.segments[1].en
+    assert protected.compliance.violations == []
+    assert "CEO" in sentence and "billion dollars" in sentence and "artificial intelligence" in sentence
+
+
+def test_a_forced_violation_is_caught(terms):
+    compliance = gl.Compliance()
+    hits = gl.find("Le PDG parle.", terms)
+    compliance.record("a1-b1-s1", "Le PDG parle.", "The general director speaks.", hits, "x.txt:1")
+    assert [(v.term, v.required) for v in compliance.violations] == [("PDG", "CEO")]
+    assert compliance.rate == 0.0
+
+
+def test_the_shipped_glossary_lints_clean():
+    done = run_cli("glossary", "lint")
+    assert done.returncode == 0, done.stdout
+    assert "0 error(s)" in done.stdout
+    assert "can match inside name" not in done.stdout
+
+
+@pytest.mark.parametrize("row, message", [
+    ("IA\tAI\n", "2 columns"),
+    ("IA\tAI\tterm\t\tnote\textra\n", "6 columns"),
+    ("IA \tAI\tterm\t\t\n", "trailing spaces"),
+    ("IA\tAI\tword\t\t\n", "kind 'word'"),
+    ("IA\tAI\tterm\t\t\nia\tAI\tterm\t\t\n", "duplicate of line 3"),
+    ("IA\tAI\tterm\t\t\nIA\tKI\tterm\t\t\n", "conflicts with line 3"),
+    ("Bing\tBingo\tname\t\t\n", "a name must be the same"),
+])
+def test_lint_catches_each_error_class(tmp_path, row, message):
+    path = write(tmp_path, [row])
+    problems = gl.lint(path)
+    assert any(p.severity == "error" and message in p.message for p in problems), problems
+    done = run_cli("glossary", "--glossary", str(path), "--seeds", str(tmp_path / "no-corpus"), "lint")
+    assert done.returncode == 1 and f"{path}:" in done.stdout and ": error: " in done.stdout
+
+
+def test_lint_warns_about_traps_and_unused_entries(tmp_path):
+    path = write(tmp_path, ["inflection\tinflexion\tterm\t\t\n", "Inflection AI\tInflection AI\tname\t\t\n",
+                            "fusée\trocket\tterm\t\t\n"])
+    problems = gl.lint(path, ["Inflection AI recrute."])
+    messages = [p.message for p in problems if p.severity == "warning"]
+    assert any("'inflection' can match inside name 'Inflection AI'" in m for m in messages)
+    assert any("'fusée' never occurs" in m for m in messages)
+
+
+def test_malformed_glossary_stops_the_build_before_any_work(tmp_path):
+    bad = write(tmp_path, ["IA\tAI\n"])
+    out = tmp_path / "out"
+    done = run_cli("build", "--glossary", str(bad), "--out", str(out), "--engine", "apertium")
+    assert done.returncode == 2 and f"{bad}:3:" in done.stderr
+    assert not out.exists()
+
+
+def test_add_keeps_the_file_sorted_and_refuses_conflicts(tmp_path):
+    path = write(tmp_path, ["zèbre\tzebra\tterm\t\t\n"])
+    assert run_cli("glossary", "--glossary", str(path), "add", "fusée", "rocket").returncode == 0
+    rows = [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()[2:]]
+    assert rows == ["fusée", "zèbre"]
+    again = run_cli("glossary", "--glossary", str(path), "add", "Fusée", "spaceship")
+    assert again.returncode == 2 and "already translated as 'rocket'" in again.stderr
+    assert run_cli("glossary", "--glossary", str(path), "add", "fusée", "rocket").returncode == 2
+
+
+def test_export_tbx(tmp_path, terms):
+    out = tmp_path / "terms.tbx"
+    assert run_cli("glossary", "export", "--tbx", str(out)).returncode == 0
+    tree = etree.parse(str(out))
+    entries = tree.findall(".//termEntry")
+    assert len(entries) == len(terms.entries)
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    pdg = next(e for e in entries if e.find("langSet/tig/term").text == "PDG")
+    assert {ls.get(xml_lang): ls.find("tig/term").text for ls in pdg.findall("langSet")} == {"fr": "PDG", "en": "CEO"}
+
+
+def test_stats_reports_occurrences_and_compliance(built):
+    out, _ = built
+    done = run_cli("glossary", "stats", "--report", str(out / "report.json"))
+    line = next(line for line in done.stdout.splitlines() if line.startswith("PDG "))
+    assert line.split()[-1] == "100%" and int(line.split()[-2]) >= 5
