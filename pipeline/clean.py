@@ -449,7 +449,7 @@ def clean_text(text: str, kind: str, ctx: Context) -> tuple[str, list[Change]]:
     return text, changes
 
 
-def fix(rule_id: str, text: str, kind: str = "paragraph") -> str:
+def fix(rule_id: str, text: str) -> str:
     """Apply one rule to a text with the shipped data files (for examples and debugging)."""
     r = next(r for r in RULES if r.id == rule_id)
     ctx = default_context()

@@ -193,9 +193,9 @@ def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
     Names match case-sensitively as whole words; terms match any inflection
     through spaCy lemmas, ignoring case.
     """
-    from .nlp import french
+    from .nlp import parse
 
-    doc = doc if doc is not None else french()(text)
+    doc = doc if doc is not None else parse(text)
     candidates: list[Hit] = []
     for e in glossary.names:
         for m in re.finditer(rf"(?<!\w){re.escape(e.fr)}(?!\w)", text):
