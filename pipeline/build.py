@@ -80,8 +80,8 @@ def build(options: Options) -> dict:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=options.out.parent if options.out.parent.exists() else None))
     try:
         with timer.stage("publish"):
-            publish_html(book, glossary, staging / "html", colophon)
-            publish_epub(book, glossary, staging / "bilingue.epub", colophon)
+            publish_html(book, staging / "html", colophon)
+            publish_epub(book, staging / "bilingue.epub", colophon)
         with timer.stage("review"):
             review.write_review(book, staging, violations, label)
         report = {

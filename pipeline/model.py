@@ -51,6 +51,7 @@ class Segment:
     where: Provenance
     en: str = ""
     origin: str = ""  # "engine", "memory" or "approved": who produced ``en``
+    terms: list = field(default_factory=list)  # glossary hits in ``fr`` (glossary.Hit)
 
 
 @dataclass

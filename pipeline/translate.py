@@ -65,6 +65,7 @@ def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory 
     all_work: list[Work] = []
     for segment in book.segments:
         hits = gl.find(segment.fr, glossary, nlp.parse(segment.fr)) if segment.fr else []
+        segment.terms = hits
         applied = glossary.fingerprint([h.entry for h in hits]) + f"|protect={protect}"
         work = Work(segment, hits, memory_key(segment.fr, engine.name, engine.model_id, applied))
         all_work.append(work)

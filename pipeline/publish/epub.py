@@ -11,7 +11,6 @@ import pypandoc
 from lxml import etree
 from lxml.builder import E
 
-from .. import glossary as gl
 from ..model import Article, Block, Book
 
 
@@ -40,8 +39,8 @@ def chapter(n: int, article: Article) -> list:
     return parts
 
 
-def glossary_appendix(book: Book, glossary: gl.Glossary) -> list:
-    used = {h.entry for s in book.segments for h in gl.find(s.fr, glossary)}
+def glossary_appendix(book: Book) -> list:
+    used = {h.entry for s in book.segments for h in s.terms}
     if not used:
         return []
     rows = [E.tr(E.td({"lang": "fr"}, e.fr), E.td({"lang": "en"}, e.en), E.td(e.kind))
@@ -50,12 +49,12 @@ def glossary_appendix(book: Book, glossary: gl.Glossary) -> list:
     return [E.h1({"id": "glossaire"}, "Glossaire / Glossary"), table]
 
 
-def publish_epub(book: Book, glossary: gl.Glossary, out: Path, colophon: str, date: str | None = None) -> Path:
+def publish_epub(book: Book, out: Path, colophon: str, date: str | None = None) -> Path:
     date = date or datetime.date.today().isoformat()
     body = []
     for n, article in enumerate(book.articles, start=1):
         body += chapter(n, article)
-    body += glossary_appendix(book, glossary)
+    body += glossary_appendix(book)
     body += [E.h1({"id": "colophon"}, "Colophon"), E.p(colophon), E.p(f"Date: {date}")]
     document = E.html({"lang": "fr"}, E.head(E.meta(charset="utf-8"), E.title(book.title)), E.body(*body))
     html = etree.tostring(document, method="html", encoding="unicode")

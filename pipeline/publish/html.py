@@ -66,9 +66,9 @@ def entry_title(entry: gl.Entry) -> str:
     return f"{entry.fr} → {entry.en} ({entry.kind}){note}"
 
 
-def segment_span(segment: Segment, lang: str, glossary: gl.Glossary):
+def segment_span(segment: Segment, lang: str):
     other = "en" if lang == "fr" else "fr"
-    hits = gl.find(segment.fr, glossary)
+    hits = segment.terms
     if lang == "fr":
         text, spans = segment.fr, [(h.start, h.end, entry_title(h.entry)) for h in hits]
     else:
@@ -78,13 +78,13 @@ def segment_span(segment: Segment, lang: str, glossary: gl.Glossary):
     return span
 
 
-def block_cell(block: Block, lang: str, glossary: gl.Glossary):
+def block_cell(block: Block, lang: str):
     tag = BLOCK_TAGS[block.kind]
     element = etree.Element(tag, {"class": block.kind})
     for i, segment in enumerate(block.segments):
         if i:
             element[-1].tail = " "
-        element.append(segment_span(segment, lang, glossary))
+        element.append(segment_span(segment, lang))
     if block.kind == "list_item":
         element = E.ul(element)
     return E.div({"lang": lang, "class": "cell"}, element)
@@ -105,21 +105,21 @@ def write(tree: etree._ElementTree, path: Path) -> None:
     path.write_bytes(b"<!DOCTYPE html>\n" + etree.tostring(tree, method="html", encoding="utf-8"))
 
 
-def article_page(article: Article, glossary: gl.Glossary, colophon: str) -> etree._ElementTree:
-    rows = [E.div({"class": "row"}, block_cell(b, "fr", glossary), block_cell(b, "en", glossary)) for b in article.blocks]
+def article_page(article: Article, colophon: str) -> etree._ElementTree:
+    rows = [E.div({"class": "row"}, block_cell(b, "fr"), block_cell(b, "en")) for b in article.blocks]
     meta = [E.p({"class": "label"}, f"{k}: {v}") for k, v in sorted(article.metadata.items())]
     header = E.header(E.p(E.a("← Sommaire / Contents", href="index.html")),
                       E.p({"class": "label"}, f"Source: {article.source.name}"), *meta)
     return page(article.title, colophon, header, E.main(*rows))
 
 
-def publish_html(book: Book, glossary: gl.Glossary, out: Path, colophon: str) -> list[Path]:
+def publish_html(book: Book, out: Path, colophon: str) -> list[Path]:
     """Write ``index.html`` and one page per article under ``out``; return the paths."""
     written = []
     items = []
     for article in book.articles:
         path = out / f"{article.slug}.html"
-        write(article_page(article, glossary, colophon), path)
+        write(article_page(article, colophon), path)
         written.append(path)
         title_en = next((s.en for b in article.blocks if b.kind == "title" for s in b.segments), "")
         items.append(E.li(E.a(E.span({"lang": "fr"}, article.title), href=path.name),
