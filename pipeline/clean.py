@@ -63,10 +63,9 @@ class Context:
     def name_words(self) -> set[str]:
         return {w for e in self.glossary.names for w in e.fr.split()}
 
-    def in_name(self, text: str, start: int) -> bool:
-        """Is the character at ``start`` part of a glossary name written out in ``text``?"""
-        return any(m.start() <= start < m.end() for e in self.glossary.names
-                   for m in re.finditer(whole_words(e.fr), text))
+    def name_spans(self, text: str) -> list[range]:
+        """Where glossary names are written out in ``text`` (one scan per text)."""
+        return [range(m.start(), m.end()) for e in self.glossary.names for m in re.finditer(whole_words(e.fr), text)]
 
     @functools.cached_property
     def glossary_words(self) -> set[str]:
@@ -305,10 +304,11 @@ def split_glued_sentences(text: str, ctx: Context) -> list[Edit]:
     'près de 14 milliards de dollars. Depuis 2019, OpenAI a accès à Azure.'
     """
     doc = nlp.parse(text)
+    names = ctx.name_spans(text)
     edits = []
     for i in range(1, len(doc)):
         word, prev = doc[i], doc[i - 1]
-        if ctx.in_name(text, word.idx) or not starts_sentence_after(prev, word, doc[i + 1] if i + 1 < len(doc) else None):
+        if any(word.idx in span for span in names) or not starts_sentence_after(prev, word, doc[i + 1] if i + 1 < len(doc) else None):
             continue
         rest = doc[i : min(len(doc), i + 6)].text
         probe = nlp.french()(word.lower_ + rest[len(word.text) :])
@@ -321,6 +321,8 @@ def starts_sentence_after(prev, word, nxt) -> bool:
     if not (word.is_title and word.is_alpha) or word.ent_iob_ == "I":
         return False
     if not (prev.is_alpha or prev.like_num or prev.text in "»\")") or prev.whitespace_ != " ":
+        return False
+    if prev.pos_ in ("DET", "ADP", "CCONJ", "SCONJ"):  # no sentence ends on "le", "de", "et"
         return False
     if nxt is not None and nxt.is_title and nxt.is_alpha:  # Le Monde, La Poste
         return False
@@ -348,7 +350,8 @@ def title_case_to_sentence_case(text: str, ctx: Context) -> list[Edit]:
     def elided(m: re.Match) -> bool:  # S’Ouvre, D’Autres
         return text[m.end() : m.end() + 1] in "’'" and m.group().lower() in ELIDED_FORMS
 
-    words = [m for m in words if not ctx.in_name(text, m.start())]
+    names = ctx.name_spans(text)
+    words = [m for m in words if not any(m.start() in span for span in names)]
     content = [m for m in words if len(m.group()) >= 4 and common(m.group())]
     capitalised = [m for m in content if m.group().istitle()]
     if not capitalised or len(capitalised) * 2 < len(content):
