@@ -30,6 +30,8 @@ class Options:
     seeds: Path = Path("seeds")
     out: Path = Path("output")
     engine: str = "auto"
+    beam_size: int = 4
+    batch_size: int = 64
     glossary: Path = ROOT / "glossary" / "terms.tsv"
     repairs: Path = ROOT / "glossary" / "repairs.tsv"
     approved: Path = Path("tm") / "approved.tmx"
@@ -56,7 +58,7 @@ def build(options: Options) -> dict:
     with timer.stage("load"):
         glossary = gl.load(options.glossary)
         known_repairs = repairs.load(options.repairs)
-        engine = engines.select(options.engine)
+        engine = engines.select(options.engine, options.beam_size)
     label = f"{engine.name} ({engine.model_id})"
     log.info("engine: %s", label)
     with timer.stage("ingest"):
@@ -68,7 +70,7 @@ def build(options: Options) -> dict:
     memory = Memory(options.memory or options.out / ".cache" / "tm.sqlite")
     try:
         with timer.stage("translate"):
-            result = translate(book, engine, glossary, memory, read_tmx(options.approved))
+            result = translate(book, engine, glossary, memory, read_tmx(options.approved), batch_size=options.batch_size)
     finally:
         memory.close()
     violations = [v.as_dict() for v in result.compliance.violations]

@@ -18,7 +18,8 @@ DEFAULT_REPORT = Path("output") / "report.json"
 
 
 def cmd_build(args) -> int:
-    options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary, strict=args.strict)
+    options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
+                              strict=args.strict, beam_size=args.beam_size, batch_size=args.batch_size)
     report = builder.build(options)
     counts = report["counts"]
     print(f"Built {args.out}/html/index.html and {args.out}/bilingue.epub with {report['engine']} ({report['model_id']}): "
@@ -146,6 +147,12 @@ def cmd_models(args) -> int:
     return 0
 
 
+def positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
 def parser() -> argparse.ArgumentParser:
     glossary_default = builder.ROOT / "glossary" / "terms.tsv"
     p = argparse.ArgumentParser(prog="bilingue", description=(
@@ -161,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     b.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto",
                    help="auto: Argos if an fr->en package is installed, else Apertium")
+    b.add_argument("--beam-size", type=positive, default=4, help="Argos beam size (default: 4, as argostranslate)")
+    b.add_argument("--batch-size", type=positive, default=64,
+                   help="segments per engine call; each finished batch is saved in the memory (default: 64)")
     b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1, nothing published) on any glossary violation")
     b.set_defaults(run=cmd_build)
@@ -218,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     except (EngineError, builder.StrictFailure) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: every finished batch is kept in the translation memory; "
+              "run the same command again to resume", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

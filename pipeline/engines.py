@@ -5,7 +5,7 @@ every output) and ``translate_batch(list[str]) -> list[str]``, one output per in
 """
 from __future__ import annotations
 
-import json
+import logging
 import os
 import re
 import shutil
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 APERTIUM_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
+log = logging.getLogger("bilingue")
 UNKNOWN_MARK = re.compile(r"(?<![\w*#@])[*#@](?=\w)")
 
 
@@ -86,18 +87,27 @@ def argos_packages_dir() -> Path:
     return data / "argos-translate" / "packages"
 
 
+def installed_argos_packages(root: Path | None = None) -> list:
+    """argostranslate's view of every package folder under ``root``; a folder it cannot
+    read (no or broken metadata.json) is skipped with a warning instead of hiding the rest."""
+    from argostranslate.package import Package
+
+    root = root or argos_packages_dir()
+    packages = []
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []
+    for folder in folders:
+        try:
+            packages.append(Package(folder))
+        except (OSError, ValueError) as err:
+            log.warning("ignoring %s: not a readable Argos package (%s)", folder, err)
+    return packages
+
+
 def find_argos_package(source: str = "fr", target: str = "en", root: Path | None = None) -> Path | None:
     """The installed package directory translating ``source`` to ``target``, if any."""
-    root = root or argos_packages_dir()
-    if not root.is_dir():
-        return None
-    for meta in sorted(root.glob("*/metadata.json")):
-        try:
-            info = json.loads(meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if info.get("from_code") == source and info.get("to_code") == target and (meta.parent / "model").is_dir():
-            return meta.parent
+    for package in installed_argos_packages(root):
+        if (package.from_code, package.to_code) == (source, target) and (package.package_path / "model").is_dir():
+            return package.package_path
     return None
 
 
@@ -105,7 +115,8 @@ class ArgosEngine:
     """An installed Argos Translate package run through CTranslate2 and SentencePiece directly.
 
     argostranslate's own ``translate`` module is not used: it imports stanza (and torch)
-    and splits text into sentences itself; our segments are already sentences.
+    and splits text into sentences itself; our segments are already sentences. Its
+    ``package`` module reads the metadata.
     """
 
     name = "argos"
@@ -114,11 +125,12 @@ class ArgosEngine:
                  compute_type: str = "int8") -> None:
         import ctranslate2
         import sentencepiece
+        from argostranslate.package import Package
 
-        meta = json.loads((package / "metadata.json").read_text(encoding="utf-8"))
+        meta = Package(package)
         self.package = package
-        self.model_id = f"{meta.get('code') or package.name}@{meta.get('package_version', '?')}"
-        self.target_prefix = meta.get("target_prefix", "")
+        self.model_id = f"{meta.code or package.name}@{meta.package_version or '?'}"
+        self.target_prefix = meta.target_prefix
         self.beam_size = beam_size
         self.max_batch_tokens = max_batch_tokens
         self.tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
@@ -146,14 +158,22 @@ class ArgosEngine:
         return check_count("argos", texts, [self.decode(r.hypotheses[0]) for r in results])
 
 
-def select(choice: str = "auto") -> Engine:
+def load_argos(package: Path, beam_size: int) -> ArgosEngine:
+    try:
+        return ArgosEngine(package, beam_size=beam_size)
+    except (OSError, RuntimeError, ValueError) as err:
+        raise EngineError(f"cannot load the Argos package in {package}: {err}. Reinstall it with "
+                          "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium") from None
+
+
+def select(choice: str = "auto", beam_size: int = 4) -> Engine:
     """``auto``: Argos when an fr->en package is installed, else Apertium."""
     if choice not in ("auto", "argos", "apertium"):
         raise EngineError(f"unknown engine {choice!r}: choose auto, argos or apertium")
     if choice in ("auto", "argos"):
         package = find_argos_package()
         if package is not None:
-            return ArgosEngine(package)
+            return load_argos(package, beam_size)
         if choice == "argos":
             raise EngineError(
                 f"no Argos fr->en package under {argos_packages_dir()}. Install one with "

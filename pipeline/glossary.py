@@ -187,6 +187,20 @@ def same_word(token, form: str, lemma: str, written: str) -> bool:
     return not (written.islower() and token.text[:1].isupper() and not token.is_sent_start)
 
 
+def is_plural(window) -> bool:
+    """Number of a matched term, read on its syntactic head, from the head's determiner
+    when it has one (``la startup``: spaCy's tagger calls the loanword plural). A term
+    that modifies a noun outside it (``des modèles open source``) is attributive and stays
+    singular in English (*open source models*)."""
+    inside = {t.i for t in window}
+    heads = [t for t in window if t.head.i not in inside or t.head.i == t.i] or window
+    head = next((t for t in reversed(heads) if t.pos_ in ("NOUN", "PROPN")), heads[-1])
+    if head.dep_ == "amod" and head.head.i not in inside:
+        return False
+    determiners = [c for c in head.children if c.dep_ == "det" and c.morph.get("Number")]
+    return "Plur" in (determiners[0] if determiners else head).morph.get("Number")
+
+
 def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
     """Glossary occurrences in cleaned French: longest first, whole words, never overlapping.
 
@@ -207,7 +221,7 @@ def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
             window = tokens[i : i + size]
             if all(same_word(t, form, lemma, word) for t, (form, lemma), word in zip(window, pattern, e.fr.split())):
                 start, end = window[0].idx, window[-1].idx + len(window[-1])
-                plural = any("Plur" in t.morph.get("Number") for t in window if t.pos_ in ("NOUN", "PROPN", "ADJ"))
+                plural = is_plural(window)
                 after_number = i > 0 and (tokens[i - 1].like_num or tokens[i - 1].pos_ == "NUM")
                 candidates.append(Hit(e, start, end, text[start:end], plural, after_number))
     candidates.sort(key=lambda h: (-(h.end - h.start), h.start))
@@ -241,33 +255,73 @@ def restore(translated: str, hits: list[Hit]) -> str | None:
     if set(counts) != set(range(len(hits))) or any(c != 1 for c in counts.values()):
         return None
 
-    def put_back(m: re.Match) -> str:
-        hit = hits[int(m.group(1))]
-        english = hit.required
-        at_start = not translated[: m.start()].strip(" \"'«“(")
-        if at_start and not hit.entry.is_name:
-            english = english[:1].upper() + english[1:]
-        return english
-
-    return PLACEHOLDER_RE.sub(put_back, translated)
+    return PLACEHOLDER_RE.sub(lambda m: english_at(hits[int(m.group(1))], translated, m.start()), translated)
 
 
-def post_edit(translated: str, hits: list[Hit], renderings: dict[str, str]) -> str:
-    """Swap the engine's usual rendering of each term for the required English."""
+def english_at(hit: Hit, text: str, position: int) -> str:
+    """The required English for ``hit`` put at ``position`` of ``text``: capitalised when
+    it starts the sentence, unless it is a name."""
+    english = hit.required
+    if not hit.entry.is_name and not text[:position].strip(" \"'«“("):
+        english = english[:1].upper() + english[1:]
+    return english
+
+
+def post_edit(translated: str, hits: list[Hit], renderings: dict[str, str], source: str = "") -> str:
+    """Swap the engine's usual rendering of each term it did not honour for the required
+    English.
+
+    >>> e = Entry("nuage", "cloud", "term")
+    >>> post_edit("Nuage is everywhere.", [Hit(e, 0, 5, "Nuage")], {"Nuage": "nuage"}, "Nuage partout.")
+    'Cloud is everywhere.'
+    """
     out = translated
-    for hit in hits:
+    for n, hit in enumerate(hits):
         usual = renderings.get(hit.text, "").strip(" .")
-        if usual and not contains(out, hit) and usual.lower() != hit.required.lower():
-            out = re.sub(rf"(?<!\w){re.escape(usual)}(?!\w)", hit.required, out, count=1, flags=re.IGNORECASE)
+        if usual and usual.lower() != hit.required.lower() and not honoured(out, hits, source)[n]:
+            out = re.sub(rf"(?<!\w){re.escape(usual)}(?!\w)", lambda m, hit=hit, out=out: english_at(hit, out, m.start()),
+                         out, count=1, flags=re.IGNORECASE)
     return out
 
 
-def contains(english: str, hit: Hit) -> bool:
-    """Does the English honour this glossary occurrence?"""
-    if hit.entry.is_name:
-        return re.search(rf"(?<!\w){re.escape(hit.entry.en)}(?!\w)", english) is not None
-    forms = {hit.entry.en, pluralise(hit.entry.en)}
-    return any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", english, re.IGNORECASE) for f in forms)
+def term_spans(english: str, entry: Entry) -> list[tuple[int, int]]:
+    """Where the required English of ``entry`` occurs: a name exactly, a term in any case,
+    singular or plural."""
+    forms = {entry.en} if entry.is_name else {entry.en, pluralise(entry.en)}
+    pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    flags = 0 if entry.is_name else re.IGNORECASE
+    return [m.span() for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", english, flags)]
+
+
+def honoured(english: str, hits: list[Hit], source: str = "") -> list[bool]:
+    """For each hit in ``source``, whether ``english`` holds an occurrence of its required
+    term of its own: two hits need two occurrences; one inside another hit's English (the
+    ``AI`` of ``Inflection AI``) or carried over from English already in the source does
+    not count.
+
+    >>> ia, name = Entry("IA", "AI", "term"), Entry("Inflection AI", "Inflection AI", "name")
+    >>> hits = [Hit(name, 0, 13, "Inflection AI"), Hit(ia, 20, 22, "IA")]
+    >>> honoured("Inflection AI does IA.", hits), honoured("Inflection AI does AI.", hits)
+    ([True, False], [True, True])
+    >>> ia_then_ai = [Hit(ia, 0, 2, "IA")]  # source "IA : AI"
+    >>> honoured("IA: AI", ia_then_ai, "IA : AI"), honoured("AI: AI", ia_then_ai, "IA : AI")
+    ([False], [True])
+    """
+    found = {h.entry.fr: term_spans(english, h.entry) for h in hits}
+
+    def inside_another(span: tuple[int, int], fr: str) -> bool:
+        return any(o[0] <= span[0] and span[1] <= o[1] and o != span
+                   for other, spans in found.items() if other != fr for o in spans)
+
+    free = {fr: sum(not inside_another(span, fr) for span in spans) for fr, spans in found.items()}
+    for hit in {h.entry.fr: h for h in hits}.values():
+        carried = [s for s in term_spans(source, hit.entry) if all(s[1] <= h.start or s[0] >= h.end for h in hits)]
+        free[hit.entry.fr] -= len(carried)
+    result = []
+    for hit in hits:
+        result.append(free[hit.entry.fr] > 0)
+        free[hit.entry.fr] -= 1
+    return result
 
 
 @dataclass
@@ -292,9 +346,9 @@ class Compliance:
     violations: list[Violation] = field(default_factory=list)
 
     def record(self, segment_id: str, fr: str, en: str, hits: list[Hit], where: str) -> None:
-        for hit in hits:
+        for hit, ok in zip(hits, honoured(en, hits, fr)):
             self.seen[hit.entry.fr] += 1
-            if contains(en, hit):
+            if ok:
                 self.honoured[hit.entry.fr] += 1
             else:
                 self.violations.append(Violation(segment_id, fr, en, hit.entry.fr, hit.required, where))

@@ -8,7 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .engines import EngineError, argos_packages_dir
+from .engines import ArgosEngine, EngineError, argos_packages_dir
 
 REQUIRED = ("metadata.json", "sentencepiece.model", "model/model.bin")
 
@@ -36,13 +36,23 @@ def validate_archive(path: Path) -> str:
     return top
 
 
+def check_loads(package: Path, archive: Path) -> None:
+    """Load the extracted package the way the build will, before it replaces anything."""
+    try:
+        ArgosEngine(package, threads=1).translate_batch(["Bonjour."])
+    except (OSError, RuntimeError, ValueError) as err:
+        raise EngineError(f"{archive}: the package does not load ({err}); refusing to install") from None
+
+
 def install_file(path: Path, packages: Path | None = None) -> Path:
+    """Validate, extract into a temporary folder, check that it loads, then move it in place."""
     packages = packages or argos_packages_dir()
     top = validate_archive(path)
     packages.mkdir(parents=True, exist_ok=True)
     target = packages / top
-    with tempfile.TemporaryDirectory(dir=packages) as tmp, zipfile.ZipFile(path) as archive:
+    with tempfile.TemporaryDirectory(dir=packages, prefix=".install-") as tmp, zipfile.ZipFile(path) as archive:
         archive.extractall(tmp)
+        check_loads(Path(tmp) / top, path)
         if target.exists():
             shutil.rmtree(target)
         shutil.move(str(Path(tmp) / top), str(target))
@@ -50,19 +60,24 @@ def install_file(path: Path, packages: Path | None = None) -> Path:
 
 
 def install_online() -> Path:
-    try:
-        from argostranslate import package
+    """argospm's way: refresh the package index, download the fr->en package, install it."""
+    from argostranslate import package, settings
 
-        package.update_package_index()
-        available = [p for p in package.get_available_packages() if (p.from_code, p.to_code) == ("fr", "en")]
-    except Exception as err:  # argostranslate raises bare URLError/OSError subclasses when offline
-        raise EngineError(
-            f"cannot reach the Argos package index ({err}). Download translate-fr_en-*.argosmodel on a "
-            "connected machine, then run: ARGOS_MODEL=/path/to/file.argosmodel make models"
-        ) from None
+    offline = EngineError(
+        "cannot reach the Argos package index. Download translate-fr_en-*.argosmodel on a connected "
+        "machine, then run: ARGOS_MODEL=/path/to/file.argosmodel make models")
+    # update_package_index() logs and swallows network errors, so its result is checked here.
+    package.update_package_index()
+    if not settings.local_package_index.exists():
+        raise offline
+    available = [p for p in package.get_available_packages() if (p.from_code, p.to_code) == ("fr", "en")]
     if not available:
         raise EngineError("the Argos package index lists no fr->en package")
-    return install_file(Path(available[0].download()))
+    try:
+        download = Path(available[0].download())
+    except Exception as err:  # argostranslate raises a bare Exception when a download fails
+        raise offline from err
+    return install_file(download)
 
 
 def install(model: Path | None) -> Path:

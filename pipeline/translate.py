@@ -19,9 +19,6 @@ from .engines import Engine
 from .memory import Memory, memory_key
 from .model import Book, Segment
 
-BATCH_SIZE = 64
-
-
 def for_engine(text: str) -> str:
     """French typography engines do not know: no-break spaces become plain spaces."""
     return re.sub(r"[\u00a0\u202f]", " ", text)
@@ -57,8 +54,9 @@ class TranslationReport:
 
 
 def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory | None = None,
-              approved: dict[str, str] | None = None, protect: bool = True) -> TranslationReport:
-    """Fill ``Segment.en`` for every segment of the book."""
+              approved: dict[str, str] | None = None, protect: bool = True, batch_size: int = 64) -> TranslationReport:
+    """Fill ``Segment.en`` for every segment of the book; each finished batch of
+    ``batch_size`` segments is committed to the memory before the next one starts."""
     report = TranslationReport()
     approved = approved or {}
     pending: list[Work] = []
@@ -79,8 +77,8 @@ def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory 
             pending.append(work)
 
     with tqdm(total=len(pending), unit="seg", desc=f"translate ({engine.name})", disable=not sys.stderr.isatty()) as bar:
-        for start in range(0, len(pending), BATCH_SIZE):
-            batch = pending[start : start + BATCH_SIZE]
+        for start in range(0, len(pending), batch_size):
+            batch = pending[start : start + batch_size]
             english = translate_protected(batch, engine, report) if protect else engine.translate_batch([for_engine(w.segment.fr) for w in batch])
             for work, en in zip(batch, english):
                 work.segment.en, work.segment.origin = english_typography(en), "engine"
@@ -108,5 +106,5 @@ def translate_protected(batch: list[Work], engine: Engine, report: TranslationRe
         terms = sorted({h.text for i in broken for h in batch[i].hits})
         renderings = dict(zip(terms, engine.translate_batch(terms)))
         for i, out in zip(broken, plain):
-            results[i] = gl.post_edit(out, batch[i].hits, renderings)
+            results[i] = gl.post_edit(out, batch[i].hits, renderings, batch[i].segment.fr)
     return results
