@@ -3,20 +3,26 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa epubcheck wfrench
 ARGOS_VERSION := 1.11.0
 
-.PHONY: venv deps book test models clean
+.PHONY: venv deps book test bench models clean
 
 venv: $(STAMP)
 
 # argostranslate goes in with --no-deps: its stanza dependency drags in torch, which the
-# pipeline never imports (it drives CTranslate2 and SentencePiece directly).
+# pipeline never imports (it drives CTranslate2 and SentencePiece directly). Only the
+# test extra brings torch (CPU build), for the parity test against argostranslate itself.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps argostranslate==$(ARGOS_VERSION)
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(TEST_STAMP)
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -31,8 +37,12 @@ deps:
 book: venv deps
 	$(BIN)/bilingue -v build
 
-test: venv deps
+test: $(TEST_STAMP) deps
 	$(BIN)/python -m pytest -q
+
+bench: $(TEST_STAMP) deps
+	$(BIN)/python bench/translate.py
+	$(BIN)/python bench/rebuild.py
 
 models: venv
 	$(BIN)/bilingue models $(ARGOS_MODEL)

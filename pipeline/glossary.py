@@ -294,10 +294,12 @@ def term_spans(english: str, entry: Entry) -> list[tuple[int, int]]:
 
 
 def honoured(english: str, hits: list[Hit], source: str = "") -> list[bool]:
-    """For each hit in ``source``, whether ``english`` holds an occurrence of its required
-    term of its own: two hits need two occurrences; one inside another hit's English (the
-    ``AI`` of ``Inflection AI``) or carried over from English already in the source does
-    not count.
+    """For each hit, whether ``english`` holds an occurrence of its required term of its
+    own: two hits need two occurrences, and one inside another hit's English (the ``AI``
+    of ``Inflection AI``) does not count. Given the ``source``, English the source already
+    held outside any hit (``OpenAI non-profit``) does not count either: post-editing uses
+    that, while compliance leaves it out because an engine may have mangled that carried
+    English and still honoured the term.
 
     >>> ia, name = Entry("IA", "AI", "term"), Entry("Inflection AI", "Inflection AI", "name")
     >>> hits = [Hit(name, 0, 13, "Inflection AI"), Hit(ia, 20, 22, "IA")]
@@ -346,7 +348,7 @@ class Compliance:
     violations: list[Violation] = field(default_factory=list)
 
     def record(self, segment_id: str, fr: str, en: str, hits: list[Hit], where: str) -> None:
-        for hit, ok in zip(hits, honoured(en, hits, fr)):
+        for hit, ok in zip(hits, honoured(en, hits)):
             self.seen[hit.entry.fr] += 1
             if ok:
                 self.honoured[hit.entry.fr] += 1

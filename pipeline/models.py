@@ -40,7 +40,7 @@ def check_loads(package: Path, archive: Path) -> None:
     """Load the extracted package the way the build will, before it replaces anything."""
     try:
         ArgosEngine(package, threads=1).translate_batch(["Bonjour."])
-    except (OSError, RuntimeError, ValueError) as err:
+    except (EngineError, OSError, RuntimeError, ValueError) as err:
         raise EngineError(f"{archive}: the package does not load ({err}); refusing to install") from None
 
 

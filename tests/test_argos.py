@@ -146,7 +146,7 @@ def test_offline_build_with_argos_labels_every_output(tiny, tmp_path):
         assert any(MODEL_ID in epub.read(n).decode("utf-8", "replace") for n in epub.namelist() if n.endswith(".xhtml"))
     assert MODEL_ID in (out / "review" / "report.md").read_text(encoding="utf-8")
 
-    again = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=offline_env(tmp_path, tiny["copy"]))
+    again = subprocess.run(command + ["--force"], capture_output=True, text=True, cwd=tmp_path, env=offline_env(tmp_path, tiny["copy"]))
     assert again.returncode == 0, again.stderr[-3000:]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["translated"] == 0 and report["reused"] == report["counts"]["segments"]

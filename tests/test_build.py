@@ -102,10 +102,36 @@ def test_report_and_review(built):
     assert "[boilerplate] À lire également" in review and "suspect_phrase" in review
 
 
-def test_rebuild_reuses_the_memory(built, tmp_path):
+def test_forced_rebuild_takes_every_translation_from_the_memory(built):
     out, _ = built
-    again = build.build(build.Options(seeds=ROOT / "seeds", out=out, engine="apertium", approved=tmp_path / "none.tmx"))
+    again = build.build(build.Options(seeds=ROOT / "seeds", out=out, engine="apertium", approved=out / "none.tmx",
+                                      force=True))
     assert again["translated"] == 0 and again["reused"] == again["counts"]["segments"]
+
+
+def test_rebuild_redoes_nothing_unchanged_and_translates_only_an_edited_sentence(tmp_path):
+    from pipeline.segment import sentences
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    source = sorted((ROOT / "seeds").glob("*.txt"))[0]
+    (seeds / source.name).write_bytes(source.read_bytes())
+    options = build.Options(seeds=seeds, out=tmp_path / "out", engine="apertium", approved=tmp_path / "none.tmx")
+    cold = build.build(options)
+    assert cold["translated"] == cold["counts"]["segments"] and "up_to_date" not in cold
+
+    warm = build.build(options)
+    assert warm["up_to_date"] and warm["inputs"] == cold["inputs"]
+
+    text = source.read_text(encoding="utf-8")
+    paragraph = max(text.splitlines(), key=len)
+    first = sentences(paragraph)[0]
+    words = first.split(" ")
+    edited = " ".join(words[:4] + ["vraiment"] + words[4:])
+    (seeds / source.name).write_text(text.replace(first, edited, 1), encoding="utf-8")
+    after_edit = build.build(options)
+    assert after_edit["translated"] == 1
+    assert after_edit["reused"] == after_edit["counts"]["segments"] - 1 == cold["counts"]["segments"] - 1
 
 
 def test_approved_translation_overrides_the_engine(built, tmp_path):
