@@ -173,8 +173,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto",
                    help="auto: Argos if an fr->en package is installed, else Apertium")
     b.add_argument("--beam-size", type=positive, default=4, help="Argos beam size (default: 4, as argostranslate)")
-    b.add_argument("--batch-size", type=positive, default=64,
-                   help="segments per engine call; each finished batch is saved in the memory (default: 64)")
+    b.add_argument("--batch-size", type=positive, default=128,
+                   help="segments per engine call; each finished batch is saved in the memory (default: 128)")
     b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1, nothing published) on any glossary violation")
     b.add_argument("--force", action="store_true",

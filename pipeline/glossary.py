@@ -178,6 +178,17 @@ def term_patterns(entries: tuple[Entry, ...]) -> list[tuple[Entry, list[tuple[st
     ]
 
 
+@functools.cache
+def terms_by_first_word(entries: tuple[Entry, ...]) -> dict[str, list[tuple[Entry, list[tuple[str, str]]]]]:
+    """Term patterns indexed by the form and the lemma of their first word, so matching
+    looks only at the terms that can start at a given token."""
+    index: dict[str, list] = {}
+    for e, pattern in term_patterns(entries):
+        for key in set(pattern[0]):
+            index.setdefault(key, []).append((e, pattern))
+    return index
+
+
 def same_word(token, form: str, lemma: str, written: str) -> bool:
     """Does a text token match one word of a term? Any inflection (via lemmas); a term
     written in lower case matches a capitalised word only at a sentence start, so the
@@ -205,22 +216,27 @@ def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
     """Glossary occurrences in cleaned French: longest first, whole words, never overlapping.
 
     Names match case-sensitively as whole words; terms match any inflection
-    through spaCy lemmas, ignoring case.
+    through spaCy lemmas, ignoring case. ``doc`` is the analysis of ``text``, or the span
+    of a larger analysis (the paragraph) that covers exactly ``text``.
     """
     from .nlp import parse
 
     doc = doc if doc is not None else parse(text)
+    base = getattr(doc, "start_char", 0)  # a Span's token offsets count from its Doc
     candidates: list[Hit] = []
     for e in glossary.names:
         for m in re.finditer(rf"(?<!\w){re.escape(e.fr)}(?!\w)", text):
             candidates.append(Hit(e, m.start(), m.end(), m.group()))
     tokens = [t for t in doc if not t.is_space]
-    for e, pattern in term_patterns(tuple(glossary.terms)):
-        size = len(pattern)
-        for i in range(len(tokens) - size + 1):
+    by_first_word = terms_by_first_word(tuple(glossary.terms))
+    for i, token in enumerate(tokens):
+        starting_here = by_first_word.get(token.lower_, []) + by_first_word.get(token.lemma_.lower(), [])
+        for e, pattern in {e.fr: (e, pattern) for e, pattern in starting_here}.values():
+            size = len(pattern)
             window = tokens[i : i + size]
-            if all(same_word(t, form, lemma, word) for t, (form, lemma), word in zip(window, pattern, e.fr.split())):
-                start, end = window[0].idx, window[-1].idx + len(window[-1])
+            if len(window) == size and all(
+                    same_word(t, form, lemma, word) for t, (form, lemma), word in zip(window, pattern, e.fr.split())):
+                start, end = window[0].idx - base, window[-1].idx + len(window[-1]) - base
                 plural = is_plural(window)
                 after_number = i > 0 and (tokens[i - 1].like_num or tokens[i - 1].pos_ == "NUM")
                 candidates.append(Hit(e, start, end, text[start:end], plural, after_number))

@@ -54,15 +54,15 @@ class TranslationReport:
 
 
 def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory | None = None,
-              approved: dict[str, str] | None = None, protect: bool = True, batch_size: int = 64) -> TranslationReport:
+              approved: dict[str, str] | None = None, protect: bool = True, batch_size: int = 128) -> TranslationReport:
     """Fill ``Segment.en`` for every segment of the book; each finished batch of
     ``batch_size`` segments is committed to the memory before the next one starts."""
     report = TranslationReport()
     approved = approved or {}
     pending: list[Work] = []
     all_work: list[Work] = []
-    for segment in book.segments:
-        hits = gl.find(segment.fr, glossary, nlp.parse(segment.fr)) if segment.fr else []
+    for segment, analysis in analysed_segments(book):
+        hits = gl.find(segment.fr, glossary, analysis) if segment.fr else []
         segment.terms = hits
         applied = glossary.fingerprint([h.entry for h in hits]) + f"|protect={protect}"
         work = Work(segment, hits, memory_key(segment.fr, engine.name, engine.model_id, applied))
@@ -76,6 +76,8 @@ def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory 
         else:
             pending.append(work)
 
+    # Similar lengths in one engine call waste less padding; each result goes back to its own segment.
+    pending.sort(key=lambda w: len(w.segment.fr))
     with tqdm(total=len(pending), unit="seg", desc=f"translate ({engine.name})", disable=not sys.stderr.isatty()) as bar:
         for start in range(0, len(pending), batch_size):
             batch = pending[start : start + batch_size]
@@ -92,6 +94,17 @@ def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory 
         report.compliance.record(seg.id, seg.fr, seg.en, work.hits, str(seg.where))
     report.unknown_words = sorted(set(getattr(engine, "unknown", [])))
     return report
+
+
+def analysed_segments(book: Book):
+    """Each segment with its span in its block's spaCy analysis, the one the segment stage
+    made: the text is parsed once, and a sentence keeps its paragraph as context."""
+    for block in (b for a in book.articles for b in a.blocks):
+        doc, cursor = nlp.parse(block.clean), 0
+        for seg in block.segments:
+            start = block.clean.index(seg.fr, cursor)
+            cursor = start + len(seg.fr)
+            yield seg, doc.char_span(start, cursor, alignment_mode="expand")
 
 
 def translate_protected(batch: list[Work], engine: Engine, report: TranslationReport) -> list[str]:

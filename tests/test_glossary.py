@@ -45,6 +45,33 @@ def test_plural_terms_require_the_english_plural(terms):
     assert [h.required for h in gl.find("Il a investi 10 milliards.", terms)] == ["billion"]
 
 
+def test_number_comes_from_the_determiner_and_attributive_terms_stay_singular(terms):
+    """spaCy tags the loanword in ``la startup`` plural; its determiner is singular. A term
+    modifying another noun is an English noun adjunct: open source *models*."""
+    required = {h.text: h.required for h in gl.find("Il parle de la startup et des modèles open source.", terms)}
+    assert required == {"startup": "startup", "open source": "open source"}
+    assert [h.required for h in gl.find("Nous aidons des startups.", terms)] == ["startups"]
+
+
+def test_each_occurrence_needs_its_own_english(terms):
+    """Two occurrences need two renderings; the AI inside the name Inflection AI is not
+    the rendering of a separate IA."""
+    fr = "L’IA d’Inflection AI et l’IA de la ville."
+    hits = gl.find(fr, terms)
+    assert [h.entry.fr for h in hits] == ["IA", "Inflection AI", "IA"]
+    compliance = gl.Compliance()
+    compliance.record("s", fr, "The AI of Inflection AI and the IA of the city.", hits, "x.txt:1")
+    assert [v.term for v in compliance.violations] == ["IA"]
+
+
+def test_post_edit_replaces_what_the_engine_left_and_capitalises_at_sentence_start(terms):
+    fr = "Intelligence artificielle : l’OpenAI non-profit reste à but non lucratif."
+    hits = gl.find(fr, terms)
+    renderings = {"Intelligence artificielle": "Intelligence artificielle", "à but non lucratif": "for no profit"}
+    edited = gl.post_edit("Intelligence artificielle: the OpenAI non-profit stays for no profit.", hits, renderings, fr)
+    assert edited == "Artificial intelligence: the OpenAI non-profit stays non-profit."
+
+
 def test_protect_and_restore_round_trip():
     entry = gl.Entry("PDG", "CEO", "term")
     hits = [gl.Hit(entry, 3, 6, "PDG")]

@@ -1,0 +1,141 @@
+"""MT-stage throughput, measured in one run on the seeds' segments:
+
+* pipeline: ``pipeline.translate.translate`` (glossary matching, placeholders, typography,
+  batches) with the Argos engine, no translation memory;
+* raw: SentencePiece encode -> ``ctranslate2.Translator.translate_batch`` -> decode on the
+  same segments, same settings, nothing else;
+* argostranslate: ``argostranslate.translate.translate()`` called once per paragraph, as
+  an application using argostranslate would.
+
+Packages: the ``copy`` test package (output as long as its input, like a real model) in
+two shapes, tiny and the shape of a real Argos model (Transformer base, 32k vocabulary:
+the same work per token), and, when one is installed, the real fr->en package.
+
+    python bench/translate.py [--repeat 3] [--batch-size 128] [--shapes tiny,base]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import clean, engines, ingest, nlp, repairs, segment  # noqa: E402
+from pipeline import glossary as gl  # noqa: E402
+from pipeline.translate import analysed_segments, for_engine, translate  # noqa: E402
+from tests.tiny_argos import BASE, TINY, build_package  # noqa: E402
+
+
+def load_book():
+    terms = gl.load(ROOT / "glossary" / "terms.tsv")
+    book = clean.clean(ingest.ingest(ROOT / "seeds"), terms, repairs.load(ROOT / "glossary" / "repairs.tsv"))
+    return segment.segment(book), terms
+
+
+def timed(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def raw(engine: engines.ArgosEngine, texts: list[str]) -> list[str]:
+    tokens = [engine.tokenizer.encode(t, out_type=str) for t in texts]
+    results = engine.translator.translate_batch(
+        tokens, replace_unknowns=True, max_batch_size=engine.max_batch_tokens, batch_type="tokens",
+        beam_size=engine.beam_size, num_hypotheses=1, length_penalty=0.2,
+    )
+    return [engine.decode(r.hypotheses[0]) for r in results]
+
+
+def fresh_segments(book) -> None:
+    """What a build has done before the translate stage: the segment stage's analysis of
+    every block, nothing else cached."""
+    nlp.parse.cache_clear()
+    segment.segment(book)
+
+
+def argos_per_paragraph(package: Path, paragraphs: list[str]):
+    """A callable translating every paragraph with argostranslate, or the reason it can't."""
+    try:
+        from argostranslate import settings
+        from argostranslate import translate as argos
+    except ImportError as err:
+        return f"argostranslate.translate not importable ({err}); `make test` installs its dependencies"
+    if (package / "spacy").is_dir():
+        settings.chunk_type = settings.ChunkType.SPACY  # the sentencizer the package ships
+    settings.package_dirs = [package.parent]
+    argos.get_installed_languages.cache_clear()
+    argos.installed_translates.clear()  # argostranslate keeps one translation object per language pair
+    pair = argos.get_translation_from_codes("fr", "en")
+    pair.translate("Bonjour.")  # loads the sentencizer and the model
+
+    def run():
+        for p in paragraphs:
+            pair.translate(p)
+
+    return run
+
+
+def engine_inputs(book, terms) -> list[str]:
+    """The texts the pipeline hands the engine: glossary terms replaced by placeholders."""
+    return [for_engine(gl.protect(seg.fr, gl.find(seg.fr, terms, span))) for seg, span in analysed_segments(book)]
+
+
+def bench(name: str, package: Path, book, terms, repeat: int, batch_size: int) -> None:
+    engine = engines.ArgosEngine(package)
+    texts = [s.fr for s in book.segments]
+    masked = engine_inputs(book, terms)
+    paragraphs = [b.clean for a in book.articles for b in a.blocks]
+    raw(engine, texts[:8])  # load the model before timing
+    times = {"raw": [], "raw_masked": [], "pipeline": []}
+    for _ in range(repeat):  # interleaved, so that a slower moment of the machine hits all three
+        times["raw"].append(timed(lambda: raw(engine, texts)))
+        times["raw_masked"].append(timed(lambda: raw(engine, masked)))
+        fresh_segments(book)
+        times["pipeline"].append(timed(lambda: translate(book, engine, terms, memory=None, batch_size=batch_size)))
+    t = {k: statistics.median(v) for k, v in times.items()}
+    tokens = {k: sum(len(engine.tokenizer.encode(x)) for x in v) for k, v in (("raw", texts), ("raw_masked", masked))}
+    print(f"\n{name}: {engine.model_id}, {len(texts)} segments, {len(paragraphs)} paragraphs, "
+          f"{os.cpu_count()} cores, median of {repeat}, pipeline batches of {batch_size}")
+    print(f"  raw translate_batch, French segments      {t['raw']:7.3f} s {len(texts) / t['raw']:7.1f} seg/s "
+          f"({tokens['raw']} source tokens)")
+    print(f"  raw translate_batch, pipeline's inputs    {t['raw_masked']:7.3f} s {len(texts) / t['raw_masked']:7.1f} seg/s "
+          f"({tokens['raw_masked']} source tokens: glossary placeholders)")
+    print(f"  pipeline translate stage                  {t['pipeline']:7.3f} s {len(texts) / t['pipeline']:7.1f} seg/s")
+    print(f"  pipeline / raw throughput:                 {t['raw'] / t['pipeline']:.2f}x (target >= 0.90x)")
+    print(f"  pipeline / raw on the same engine inputs:  {t['raw_masked'] / t['pipeline']:.2f}x")
+    argos = argos_per_paragraph(package, paragraphs)
+    if isinstance(argos, str):
+        print(f"  argostranslate: skipped, {argos}")
+        return
+    t_argos = timed(argos)  # slow: once
+    print(f"  argostranslate.translate per paragraph    {t_argos:7.3f} s {len(texts) / t_argos:7.1f} seg/s")
+    print(f"  pipeline / argostranslate throughput:      {t_argos / t['pipeline']:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=128, help="the pipeline's segments per engine call")
+    parser.add_argument("--shapes", default="tiny,base", help="copy packages to build: tiny, base or both")
+    args = parser.parse_args()
+    book, terms = load_book()
+    with tempfile.TemporaryDirectory() as tmp:
+        for shape in (s for s in (TINY, BASE) if s.name in args.shapes.split(",")):
+            package = build_package(Path(tmp) / shape.name, "copy", sentencizer=True, shape=shape)
+            bench(f"copy package, {shape}", package, book, terms, args.repeat, args.batch_size)
+    real = engines.find_argos_package()
+    if real is None:
+        print(f"\nreal fr->en package: none installed under {engines.argos_packages_dir()} (make models), not measured")
+    else:
+        bench("installed package", real, book, terms, args.repeat, args.batch_size)
+
+
+if __name__ == "__main__":
+    main()
