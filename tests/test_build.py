@@ -163,3 +163,28 @@ def test_cli_help_speaks_to_translators():
     done = run_cli("build", "--help")
     text = " ".join(done.stdout.split())
     assert done.returncode == 0 and "--engine" in text and "glossary violation" in text
+
+
+def test_tm_export_and_import_round_trip_and_builds_never_touch_approved(built, tmp_path):
+    from pipeline.memory import read_tmx, write_tmx
+
+    out, report = built
+    memory = ["--memory", str(out / ".cache" / "tm.sqlite")]
+    approved = tmp_path / "tm" / "approved.tmx"
+    exported = tmp_path / "all.tmx"
+    done = run_cli("tm", *memory, "--approved", str(approved), "export", "--tmx", str(exported))
+    assert done.returncode == 0, done.stderr
+    pairs = read_tmx(exported)
+    assert len(pairs) >= report["counts"]["segments"] - 10  # a sentence the sources repeat is one unit
+    source = next(iter(sorted(pairs)))
+    write_tmx(tmp_path / "reviewed.tmx", {source: "A reviewer's sentence."})
+    done = run_cli("tm", *memory, "--approved", str(approved), "import", str(tmp_path / "reviewed.tmx"))
+    assert done.returncode == 0 and read_tmx(approved) == {source: "A reviewer's sentence."}
+    again = tmp_path / "again.tmx"
+    run_cli("tm", *memory, "--approved", str(approved), "export", "--tmx", str(again))
+    assert read_tmx(again) == {**pairs, source: "A reviewer's sentence."}
+
+    before = approved.read_bytes()
+    result = build.build(build.Options(seeds=ROOT / "seeds", out=tmp_path / "o", engine="apertium", approved=approved,
+                                       memory=out / ".cache" / "tm.sqlite"))
+    assert result["approved"] >= 1 and approved.read_bytes() == before
