@@ -1,5 +1,6 @@
 """The Argos engine, end to end, on tiny genuine Argos packages the tests build themselves
 (see tiny_argos.py), plus package installation and the offline guarantee."""
+import functools
 import json
 import os
 import sqlite3
@@ -39,9 +40,19 @@ def offline_env(tmp_path, packages):
                 XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CACHE_HOME=str(tmp_path / "cache"))
 
 
+@functools.cache
+def unshare_net() -> list[str]:
+    """The unshare command that works here: a plain network namespace as root, inside a
+    user namespace otherwise (or where root lacks CAP_SYS_ADMIN)."""
+    for command in (["unshare", "--net"], ["unshare", "--map-root-user", "--net"]):
+        if subprocess.run([*command, "true"], capture_output=True).returncode == 0:
+            return command
+    raise AssertionError("cannot create a network namespace with unshare (util-linux); the offline tests need one")
+
+
 def no_network(*command):
     """``command`` inside a fresh network namespace: no interface but loopback, down."""
-    return ["unshare", "--net", *command] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--net", *command]
+    return [*unshare_net(), *command]
 
 
 def bilingue():
