@@ -151,6 +151,7 @@ def build(options: Options) -> dict:
             "translated": result.translated,
             "reused": result.reused,
             "approved": result.approved,
+            "names_reprotected": result.reprotected,
             "placeholder_fallbacks": result.fallbacks,
             "glossary": {
                 "occurrences": sum(result.compliance.seen.values()),

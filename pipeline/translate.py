@@ -48,6 +48,7 @@ class TranslationReport:
     translated: int = 0
     reused: int = 0
     approved: int = 0
+    reprotected: int = 0  # segments translated again because a name did not come through
     fallbacks: int = 0
     compliance: gl.Compliance = field(default_factory=gl.Compliance)
     unknown_words: list[str] = field(default_factory=list)
@@ -107,11 +108,39 @@ def analysed_segments(book: Book):
             yield seg, doc.char_span(start, cursor, alignment_mode="expand")
 
 
+def translate_masked(works: list[Work], engine: Engine, masked_hits) -> list[str | None]:
+    """Translate with ``masked_hits(work)`` replaced by placeholders and their required
+    English put back; None where a placeholder did not survive."""
+    chosen = [masked_hits(w) for w in works]
+    english = engine.translate_batch([for_engine(gl.protect(w.segment.fr, hits)) for w, hits in zip(works, chosen)])
+    return [gl.restore(out, hits) for out, hits in zip(english, chosen)]
+
+
+def terms_only(work: Work) -> list[gl.Hit]:
+    return [h for h in work.hits if not h.entry.is_name]
+
+
+def names_kept(work: Work, english: str) -> bool:
+    return all(ok for hit, ok in zip(work.hits, gl.honoured(english, work.hits)) if hit.entry.is_name)
+
+
 def translate_protected(batch: list[Work], engine: Engine, report: TranslationReport) -> list[str]:
-    """Translate with placeholders; segments whose placeholders did not survive are
-    translated again unprotected and post-edited to the required terms."""
-    masked = [for_engine(gl.protect(w.segment.fr, w.hits)) for w in batch]
-    results = [gl.restore(out, w.hits) for out, w in zip(engine.translate_batch(masked), batch)]
+    """Glossary-safe translation of a batch, in up to three passes.
+
+    1. Terms are replaced by placeholders; names are left to the engine, which copies them
+       nearly always, and sees them in context: a placeholder costs tokens (bench/translate.py).
+    2. Segments whose names did not come through are translated again with every glossary
+       occurrence replaced by a placeholder.
+    3. Segments whose placeholders did not survive are translated unprotected and
+       post-edited to the required English.
+    """
+    results = translate_masked(batch, engine, terms_only)
+    lost_names = [i for i, r in enumerate(results) if r is not None and not names_kept(batch[i], r)]
+    if lost_names:
+        report.reprotected += len(lost_names)
+        again = translate_masked([batch[i] for i in lost_names], engine, lambda w: w.hits)
+        for i, r in zip(lost_names, again):
+            results[i] = r
     broken = [i for i, r in enumerate(results) if r is None]
     if broken:
         report.fallbacks += len(broken)

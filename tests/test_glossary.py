@@ -81,10 +81,10 @@ def test_protect_and_restore_round_trip():
     assert gl.restore("ZXQ0 ZXQ0", hits) is None
 
 
-def book_of(text):
+def book_of(text, terms=None):
     from pipeline import clean, repairs
 
-    terms = gl.load(ROOT / "glossary" / "terms.tsv")
+    terms = terms or gl.load(ROOT / "glossary" / "terms.tsv")
     article = parse_article(text, ROOT / "essai.txt")
     book = Book("essai", [article])
     clean.clean(book, terms, repairs.load(ROOT / "glossary" / "repairs.tsv"))
@@ -179,3 +179,17 @@ def test_stats_reports_occurrences_and_compliance(built):
     done = run_cli("glossary", "stats", "--report", str(out / "report.json"))
     line = next(line for line in done.stdout.splitlines() if line.startswith("PDG "))
     assert line.split()[-1] == "100%" and int(line.split()[-2]) >= 5
+
+
+def test_a_name_the_engine_translates_is_translated_again_protected(tmp_path):
+    """Names go to the engine unmasked; Apertium turns the newspaper La Croix into
+    "The Cross", so that segment is translated again with the name protected."""
+    glossary_file = tmp_path / "terms.tsv"
+    glossary_file.write_text("fr\ten\tkind\tvariants\tnote\nLa Croix\tLa Croix\tname\t\t\nPDG\tCEO\tterm\t\t\n",
+                             encoding="utf-8")
+    terms = gl.load(glossary_file)
+    book, _ = book_of("Titre\nLe PDG lit le journal La Croix.\nLe PDG lit un livre.\n", terms)
+    report = translate(book, ApertiumEngine(), terms)
+    assert report.reprotected == 1 and report.fallbacks == 0
+    assert report.compliance.violations == []
+    assert "La Croix" in book.segments[1].en and "CEO" in book.segments[1].en
