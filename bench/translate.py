@@ -11,7 +11,7 @@ Packages: the ``copy`` test package (output as long as its input, like a real mo
 two shapes, tiny and the shape of a real Argos model (Transformer base, 32k vocabulary:
 the same work per token), and, when one is installed, the real fr->en package.
 
-    python bench/translate.py [--repeat 3] [--batch-size 128] [--shapes tiny,base]
+    python bench/translate.py [--repeat 3] [--batch-size 128] [--shapes tiny,base] [--no-argos]
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import clean, engines, ingest, nlp, repairs, segment  # noqa: E402
 from pipeline import glossary as gl  # noqa: E402
-from pipeline.translate import analysed_segments, for_engine, translate  # noqa: E402
+from pipeline.translate import analysed_segments, for_engine, terms_only, translate  # noqa: E402
 from tests.tiny_argos import BASE, TINY, build_package  # noqa: E402
 
 
@@ -83,11 +83,12 @@ def argos_per_paragraph(package: Path, paragraphs: list[str]):
 
 
 def engine_inputs(book, terms) -> list[str]:
-    """The texts the pipeline hands the engine: glossary terms replaced by placeholders."""
-    return [for_engine(gl.protect(seg.fr, gl.find(seg.fr, terms, span))) for seg, span in analysed_segments(book)]
+    """The texts the pipeline hands the engine first: glossary terms (not names) replaced
+    by placeholders."""
+    return [for_engine(gl.protect(seg.fr, terms_only(gl.find(seg.fr, terms, span)))) for seg, span in analysed_segments(book)]
 
 
-def bench(name: str, package: Path, book, terms, repeat: int, batch_size: int) -> None:
+def bench(name: str, package: Path, book, terms, repeat: int, batch_size: int, with_argos: bool) -> None:
     engine = engines.ArgosEngine(package)
     texts = [s.fr for s in book.segments]
     masked = engine_inputs(book, terms)
@@ -106,11 +107,11 @@ def bench(name: str, package: Path, book, terms, repeat: int, batch_size: int) -
     print(f"  raw translate_batch, French segments      {t['raw']:7.3f} s {len(texts) / t['raw']:7.1f} seg/s "
           f"({tokens['raw']} source tokens)")
     print(f"  raw translate_batch, pipeline's inputs    {t['raw_masked']:7.3f} s {len(texts) / t['raw_masked']:7.1f} seg/s "
-          f"({tokens['raw_masked']} source tokens: glossary placeholders)")
+          f"({tokens['raw_masked']} source tokens: term placeholders)")
     print(f"  pipeline translate stage                  {t['pipeline']:7.3f} s {len(texts) / t['pipeline']:7.1f} seg/s")
     print(f"  pipeline / raw throughput:                 {t['raw'] / t['pipeline']:.2f}x (target >= 0.90x)")
     print(f"  pipeline / raw on the same engine inputs:  {t['raw_masked'] / t['pipeline']:.2f}x")
-    argos = argos_per_paragraph(package, paragraphs)
+    argos = argos_per_paragraph(package, paragraphs) if with_argos else "left out (--no-argos)"
     if isinstance(argos, str):
         print(f"  argostranslate: skipped, {argos}")
         return
@@ -124,17 +125,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128, help="the pipeline's segments per engine call")
     parser.add_argument("--shapes", default="tiny,base", help="copy packages to build: tiny, base or both")
+    parser.add_argument("--no-argos", action="store_true", help="leave out argostranslate (slow at the base shape)")
     args = parser.parse_args()
     book, terms = load_book()
     with tempfile.TemporaryDirectory() as tmp:
         for shape in (s for s in (TINY, BASE) if s.name in args.shapes.split(",")):
             package = build_package(Path(tmp) / shape.name, "copy", sentencizer=True, shape=shape)
-            bench(f"copy package, {shape}", package, book, terms, args.repeat, args.batch_size)
+            bench(f"copy package, {shape}", package, book, terms, args.repeat, args.batch_size, not args.no_argos)
     real = engines.find_argos_package()
     if real is None:
         print(f"\nreal fr->en package: none installed under {engines.argos_packages_dir()} (make models), not measured")
     else:
-        bench("installed package", real, book, terms, args.repeat, args.batch_size)
+        bench("installed package", real, book, terms, args.repeat, args.batch_size, not args.no_argos)
 
 
 if __name__ == "__main__":

@@ -116,8 +116,9 @@ def translate_masked(works: list[Work], engine: Engine, masked_hits) -> list[str
     return [gl.restore(out, hits) for out, hits in zip(english, chosen)]
 
 
-def terms_only(work: Work) -> list[gl.Hit]:
-    return [h for h in work.hits if not h.entry.is_name]
+def terms_only(hits: list[gl.Hit]) -> list[gl.Hit]:
+    """The hits masked in the first pass: everything but names."""
+    return [h for h in hits if not h.entry.is_name]
 
 
 def names_kept(work: Work, english: str) -> bool:
@@ -134,7 +135,7 @@ def translate_protected(batch: list[Work], engine: Engine, report: TranslationRe
     3. Segments whose placeholders did not survive are translated unprotected and
        post-edited to the required English.
     """
-    results = translate_masked(batch, engine, terms_only)
+    results = translate_masked(batch, engine, lambda w: terms_only(w.hits))
     lost_names = [i for i, r in enumerate(results) if r is not None and not names_kept(batch[i], r)]
     if lost_names:
         report.reprotected += len(lost_names)
