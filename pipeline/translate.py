@@ -1,9 +1,10 @@
 """Stage 4: French segments -> English, glossary-protected, through the memory and an engine.
 
 For each segment: approved translation (TMX) if any; else the memory, keyed by source,
-engine, model and the glossary entries that apply; else the engine, in batches, with
-every glossary match replaced by a placeholder and the required English put back.
-Every result is verified against the glossary.
+engine, model and the glossary entries that apply; else the engine, in batches, with the
+glossary terms replaced by placeholders and the required English put back (names too
+when the engine did not keep them; see ``translate_protected``). Every result is
+verified against the glossary.
 """
 from __future__ import annotations
 
