@@ -46,10 +46,7 @@ def timed(run) -> float:
 
 def raw(engine: engines.ArgosEngine, texts: list[str]) -> list[str]:
     tokens = [engine.tokenizer.encode(t, out_type=str) for t in texts]
-    results = engine.translator.translate_batch(
-        tokens, replace_unknowns=True, max_batch_size=engine.max_batch_tokens, batch_type="tokens",
-        beam_size=engine.beam_size, num_hypotheses=1, length_penalty=0.2,
-    )
+    results = engine.translator.translate_batch(tokens, **engine.decoding_options(len(tokens)))
     return [engine.decode(r.hypotheses[0]) for r in results]
 
 

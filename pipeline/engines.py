@@ -170,15 +170,20 @@ class ArgosEngine:
             value = value[len(self.target_prefix):]
         return value[1:] if value.startswith(" ") else value
 
+    def decoding_options(self, count: int) -> dict:
+        """The ``Translator.translate_batch`` options for ``count`` inputs: argostranslate's
+        own, with our beam size and token budget per batch."""
+        return dict(
+            target_prefix=[[self.target_prefix]] * count if self.target_prefix else None, replace_unknowns=True,
+            max_batch_size=self.max_batch_tokens, batch_type="tokens", beam_size=self.beam_size, num_hypotheses=1,
+            length_penalty=0.2,
+        )
+
     def translate_batch(self, texts: list[str]) -> list[str]:
         if not texts:
             return []
         tokens = [self.tokenizer.encode(t, out_type=str) for t in texts]
-        prefix = [[self.target_prefix]] * len(tokens) if self.target_prefix else None
-        results = self.translator.translate_batch(
-            tokens, target_prefix=prefix, replace_unknowns=True, max_batch_size=self.max_batch_tokens,
-            batch_type="tokens", beam_size=self.beam_size, num_hypotheses=1, length_penalty=0.2,
-        )
+        results = self.translator.translate_batch(tokens, **self.decoding_options(len(tokens)))
         return check_count("argos", texts, [self.decode(r.hypotheses[0]) for r in results])
 
 
