@@ -15,6 +15,7 @@ from typing import Protocol
 
 APERTIUM_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 log = logging.getLogger("bilingue")
+INSTALL_ARGOS = "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium"
 UNKNOWN_MARK = re.compile(r"(?<![\w*#@])[*#@](?=\w)")
 
 
@@ -149,7 +150,7 @@ class ArgosEngine:
             self._translator = ctranslate2.Translator(str(self.package / "model"), **self.settings)
         except (OSError, RuntimeError, ValueError) as err:
             raise EngineError(f"cannot load the Argos package in {self.package}: {err}. Reinstall it with "
-                              "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium") from None
+                              + INSTALL_ARGOS) from None
 
     @property
     def tokenizer(self):
@@ -196,8 +197,5 @@ def select(choice: str = "auto", beam_size: int = 4) -> Engine:
         if package is not None:
             return ArgosEngine(package, beam_size=beam_size)
         if choice == "argos":
-            raise EngineError(
-                f"no Argos fr->en package under {argos_packages_dir()}. Install one with "
-                "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium"
-            )
+            raise EngineError(f"no Argos fr->en package under {argos_packages_dir()}. Install one with " + INSTALL_ARGOS)
     return ApertiumEngine()
