@@ -42,16 +42,36 @@ class Finding:
     where: Provenance
 
 
+@dataclass(frozen=True)
+class Flag:
+    """A QA finding on one segment's translation (check id, severity, what is wrong)."""
+
+    check: str
+    severity: str  # "error", "warning" or "info"
+    message: str
+    accepted: str = ""  # the editor's reason when the flag is accepted in glossary/qa-accepted.tsv
+
+
 @dataclass
 class Segment:
-    """One translation unit: a sentence of a paragraph, or a whole heading."""
+    """One translation unit: a sentence of a paragraph, or a whole heading.
+
+    ``fr`` is ``block.clean[start:end]``: segments are spans of the cleaned French, never
+    re-joined strings."""
 
     id: str
     fr: str
     where: Provenance
+    start: int = 0
+    end: int = 0
     en: str = ""
     origin: str = ""  # "engine", "memory" or "approved": who produced ``en``
+    route: str = ""  # the engine route that produced ``en`` (e.g. "fr-es|spa-eng")
     terms: list = field(default_factory=list)  # glossary hits in ``fr`` (glossary.Hit)
+    en_terms: list = field(default_factory=list)  # (start, end, Entry) of each honoured term in ``en``
+    honoured: list[bool] = field(default_factory=list)  # per hit in ``terms``
+    en_changes: list[Change] = field(default_factory=list)  # English post-edits, with rule ids
+    flags: list[Flag] = field(default_factory=list)  # QA findings
 
 
 @dataclass
@@ -98,6 +118,9 @@ class Article:
 class Book:
     title: str
     articles: list[Article]
+    metadata: dict = field(default_factory=dict)  # book.toml: titles, publisher, rights, identifier, date…
+    engine: str = ""  # "name (model id)" of the engine that produced the English
+    stats: dict = field(default_factory=dict)  # what stages measured: counts, seconds, compliance…
 
     @property
     def segments(self) -> list[Segment]:
