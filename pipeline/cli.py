@@ -75,17 +75,31 @@ def cmd_clean(args) -> int:
     return 0
 
 
-def corpus_texts(seeds: Path) -> list[str]:
-    from . import clean, ingest, repairs
+def corpus_texts(seeds: Path, glossary: Path) -> list[str]:
+    """The cleaned French of every block under ``seeds``, as the build's first stages make it."""
+    from .model import Book
+    from .stages import Context, Pipeline
 
-    glossary = gl.load(builder.ROOT / "glossary" / "terms.tsv")
-    book = clean.clean(ingest.ingest(seeds), glossary, repairs.load(builder.ROOT / "glossary" / "repairs.tsv"))
+    context = Context(builder.Options(seeds=seeds, glossary=glossary))
+    book = Pipeline.named(["ingest", "clean"], context).run(Book("corpus", []))
     return [b.clean for a in book.articles for b in a.blocks]
+
+
+def cmd_stages(args) -> int:
+    from .stages import REGISTRY, Context, Pipeline
+
+    pipeline = Pipeline.from_config(Context(builder.Options(config=args.config)))
+    for n, name in enumerate(pipeline.names, start=1):
+        print(f"{n:2}. {name:10} {REGISTRY[name].description}")
+    idle = [name for name in REGISTRY if name not in pipeline.names]
+    if idle:
+        print(f"registered, not in {args.config.name}'s [pipeline] stages: {', '.join(idle)}")
+    return 0
 
 
 def cmd_glossary(args) -> int:
     if args.action == "lint":
-        problems = gl.lint(args.glossary, corpus_texts(args.seeds) if args.seeds.is_dir() else None)
+        problems = gl.lint(args.glossary, corpus_texts(args.seeds, args.glossary) if args.seeds.is_dir() else None)
         for p in problems:
             print(f"{args.glossary}:{p.line}: {p.severity}: {p.message}")
         errors = sum(p.severity == "error" for p in problems)
@@ -109,7 +123,7 @@ def glossary_stats(args) -> int:
         per_term = json.loads(args.report.read_text(encoding="utf-8"))["glossary"].get("per_term", {})
     else:
         print(f"(no {args.report}: run `make book` for compliance figures)")
-        hits = [h.entry.fr for text in corpus_texts(args.seeds) for h in gl.find(text, glossary)]
+        hits = [h.entry.fr for text in corpus_texts(args.seeds, args.glossary) for h in gl.find(text, glossary)]
         per_term = {fr: {"occurrences": hits.count(fr)} for fr in set(hits)}
     print(f"{'entry':32} {'kind':5} {'occurrences':>11} {'compliance':>10}")
     for e in glossary.entries:
@@ -216,6 +230,12 @@ def parser() -> argparse.ArgumentParser:
     ti = ts.add_parser("import", help="add a reviewed TMX file to the approved translations")
     ti.add_argument("file", type=Path)
     t.set_defaults(run=cmd_tm)
+
+    sp = sub.add_parser("stages", help="list the pipeline's stages in the order they run",
+                        description="List the stages `bilingue build` runs, from book.toml's [pipeline] stages "
+                                    "(the built-in list when it has none), and the registered stages not in use.")
+    sp.add_argument("--config", type=Path, default=builder.ROOT / "book.toml", help="book configuration (default: book.toml)")
+    sp.set_defaults(run=cmd_stages)
 
     m = sub.add_parser("models", help="install an Argos fr->en package (from a .argosmodel file, or online)")
     m.add_argument("model", nargs="?", type=Path, help="path to translate-fr_en-*.argosmodel (default: download with argospm)")

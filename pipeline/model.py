@@ -93,6 +93,7 @@ class Article:
     metadata: dict[str, str] = field(default_factory=dict)
     removed: list[Change] = field(default_factory=list)  # whole blocks dropped by a rule
     findings: list[Finding] = field(default_factory=list)
+    number: int = 0  # 1-based place in the book, part of every segment id
 
     def first(self, kind: str) -> Block | None:
         return next((b for b in self.blocks if b.kind == kind), None)

@@ -18,11 +18,13 @@ def sentences(text: str) -> list[str]:
 
 def segment(book: Book) -> Book:
     """Give every block its segments, with ids stable for a given book layout."""
-    for a_index, article in enumerate(book.articles, start=1):
+    for article in book.articles:
         for b_index, block in enumerate(article.blocks, start=1):
             parts = sentences(block.clean) if block.kind in SPLIT_KINDS else [block.clean]
-            block.segments = [
-                Segment(id=f"a{a_index}-b{b_index}-s{s_index}", fr=text, where=block.where)
-                for s_index, text in enumerate(parts, start=1)
-            ]
+            block.segments, cursor = [], 0
+            for s_index, text in enumerate(parts, start=1):
+                start = block.clean.index(text, cursor)
+                cursor = start + len(text)
+                block.segments.append(Segment(id=f"a{article.number}-b{b_index}-s{s_index}", fr=text, where=block.where,
+                                              start=start, end=cursor))
     return book
