@@ -20,7 +20,7 @@ DEFAULT_REPORT = Path("output") / "report.json"
 def cmd_build(args) -> int:
     options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
                               strict=args.strict, beam_size=args.beam_size, batch_size=args.batch_size,
-                              force=args.force)
+                              force=args.force, config=args.config)
     report = builder.build(options)
     if report.get("up_to_date"):
         print(f"{args.out} is up to date: nothing it depends on changed since the last build (--force rebuilds)")
@@ -190,6 +190,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-size", type=positive, default=128,
                    help="segments per engine call; each finished batch is saved in the memory (default: 128)")
     b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
+    b.add_argument("--config", type=Path, default=builder.ROOT / "book.toml",
+                   help="book configuration: the book's metadata and [pipeline] stages (default: book.toml)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1, nothing published) on any glossary violation")
     b.add_argument("--force", action="store_true",
                    help="rebuild even when no source, data file, option or model changed since the last build")

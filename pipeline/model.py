@@ -43,6 +43,17 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """Inline formatting a source had over ``[start, end)`` of its block's text: ``emph``,
+    ``strong``, ``code``, or ``link`` (with its ``target``)."""
+
+    start: int
+    end: int
+    kind: str
+    target: str = ""
+
+
+@dataclass(frozen=True)
 class Flag:
     """A QA finding on one segment's translation (check id, severity, what is wrong)."""
 
@@ -82,6 +93,7 @@ class Block:
     clean: str = ""
     changes: list[Change] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)  # inline formatting over ``raw`` (sources pandoc reads)
 
 
 @dataclass

@@ -30,4 +30,4 @@ class Options:
 
 # Options that decide whether and where a build runs but not what it writes: they stay out
 # of the build fingerprint.
-NOT_SHAPING_OUTPUT = ("force", "out", "memory")
+NOT_SHAPING_OUTPUT = ("force", "out", "memory", "batch_size")

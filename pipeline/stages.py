@@ -168,8 +168,13 @@ class Pipeline:
 
     @classmethod
     def from_config(cls, context: Context, article_cache: Path | None = None) -> "Pipeline":
-        """The stages ``book.toml``'s ``[pipeline] stages`` lists, else ``DEFAULT_STAGES``."""
-        names = context.config.get("pipeline", {}).get("stages", list(DEFAULT_STAGES))
+        """The stages ``book.toml``'s ``[pipeline] stages`` lists, else ``DEFAULT_STAGES``,
+        after loading the files its ``[pipeline] code`` names (where stages of one's own
+        are registered, as spaCy's ``--code``)."""
+        section = context.config.get("pipeline", {})
+        for code in section.get("code", []):
+            load_code(context.options.config.parent / code, context.options.config)
+        names = section.get("stages", list(DEFAULT_STAGES))
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise DataFileError(f"{context.options.config}: [pipeline] stages must be a list of stage names, "
                                 f"for example {list(DEFAULT_STAGES)}")
@@ -216,6 +221,16 @@ class Pipeline:
         book.articles = done
         book.stats["articles_reused"] = cache.hits
         return book
+
+
+def load_code(path: Path, config: Path) -> None:
+    """Import a Python file that registers stages with ``@stage``."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bilingue_code_{path.stem}", path)
+    if not path.is_file() or spec is None or spec.loader is None:
+        raise DataFileError(f"{config}: [pipeline] code: no Python file {path}")
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
 
 
 class ArticleCache:
