@@ -170,10 +170,15 @@ class Number:
     value: Decimal
     percent: bool
     text: str
+    base: Decimal  # the value before its scale word: 14 in "14 milliards"
 
     @property
     def key(self) -> tuple[Decimal, bool]:
         return self.value, self.percent
+
+
+def word_number(value: int, text: str) -> Number:
+    return Number(Decimal(value), False, text, Decimal(value))
 
 
 def scaled(digits: str, decimals: str | None, exponent: int) -> Decimal:
@@ -189,8 +194,8 @@ def roman(numeral: str) -> int:
 def french_numbers(text: str) -> tuple[list[Number], list[Number]]:
     """(numbers written in digits, numbers written in words) of a French text.
 
-    >>> [str(n.value) for n in french_numbers("14 milliards de dollars, 1 000 salariés, 1,5 M€, 7 %")[0]]
-    ['1.4E+10', '1E+3', '1.5E+6', '7']
+    >>> [describe(n.key) for n in french_numbers("14 milliards de dollars, 1 000 salariés, 1,5 M€, 7 %")[0]]
+    ['14000000000', '1000', '1500000', '7%']
     """
     text = FR_TIME.sub(r"\1:\2", text)
     digits, words = [], []
@@ -201,24 +206,25 @@ def french_numbers(text: str) -> tuple[list[Number], list[Number]]:
         after = rest[scale.end():] if scale else rest
         percent = FR_PERCENT.match(after)
         end = m.end() + (scale.end() if scale else 0) + (percent.end() if percent else 0)
-        digits.append(Number(scaled(m.group(1), m.group(2), exponent), bool(percent), text[m.start():end]))
+        digits.append(Number(scaled(m.group(1), m.group(2), exponent), bool(percent), text[m.start():end],
+                             scaled(m.group(1), m.group(2), 0)))
     for m in re.finditer(r"\b(\w+)[ -](milliards?|millions?)\b", text, re.IGNORECASE):
         word = m.group(1).lower()
         value = 1 if word in FR_ONE else FR_WORDS.get(word)
         if value:
-            digits.append(Number(Decimal(value) * Decimal(10) ** FR_SCALES[m.group(2).lower()], False, m.group()))
+            digits.append(Number(Decimal(value) * Decimal(10) ** FR_SCALES[m.group(2).lower()], False, m.group(), Decimal(value)))
     for m in re.finditer(r"\b\w+\b", text):
         if m.group().lower() in FR_WORDS:
-            words.append(Number(Decimal(FR_WORDS[m.group().lower()]), False, m.group()))
-    words += [Number(Decimal(roman(m.group(1))), False, m.group()) for m in ROMAN_ORDINAL.finditer(text)]
+            words.append(word_number(FR_WORDS[m.group().lower()], m.group()))
+    words += [word_number(roman(m.group(1)), m.group()) for m in ROMAN_ORDINAL.finditer(text)]
     return digits, words
 
 
 def english_numbers(text: str) -> tuple[list[Number], list[Number]]:
     """(numbers written in digits, numbers written in words) of an English text.
 
-    >>> [str(n.value) for n in english_numbers("$14 billion, 1,000 staff, €1.5m, 7%, a billion")[0]]
-    ['1.4E+10', '1E+3', '1.5E+6', '7', '1E+9']
+    >>> [describe(n.key) for n in english_numbers("$14 billion, 1,000 staff, €1.5m, 7%, a billion")[0]]
+    ['14000000000', '1000', '1500000', '7%', '1000000000']
     """
     digits, words = [], []
     for m in EN_NUMBER.finditer(text):
@@ -230,16 +236,27 @@ def english_numbers(text: str) -> tuple[list[Number], list[Number]]:
         after = rest[scale.end():] if scale else rest
         percent = EN_PERCENT.match(after)
         end = m.end() + (scale.end() if scale else 0) + (percent.end() if percent else 0)
-        digits.append(Number(scaled(m.group(1), m.group(2), exponent), bool(percent), text[m.start():end]))
+        digits.append(Number(scaled(m.group(1), m.group(2), exponent), bool(percent), text[m.start():end],
+                             scaled(m.group(1), m.group(2), 0)))
     for m in re.finditer(r"\b(\w+) (thousand|million|billion|trillion)\b", text, re.IGNORECASE):
         word = m.group(1).lower()
         value = 1 if word in EN_ONE else EN_WORDS.get(word)
         if value:
-            digits.append(Number(Decimal(value) * Decimal(10) ** EN_SCALES[m.group(2).lower()], False, m.group()))
+            digits.append(Number(Decimal(value) * Decimal(10) ** EN_SCALES[m.group(2).lower()], False, m.group(), Decimal(value)))
     for m in re.finditer(r"\b\w+\b", text):
         if m.group().lower() in EN_WORDS:
-            words.append(Number(Decimal(EN_WORDS[m.group().lower()]), False, m.group()))
+            words.append(word_number(EN_WORDS[m.group().lower()], m.group()))
     return digits, words
+
+
+def french_formats_read(en: str, fr: str) -> str:
+    """``en`` with the French-format numbers of ``fr`` it kept (``1 000``, ``1,5``) written
+    the English way, so that a format slip is reported as such, not as a changed value."""
+    for m in FR_NUMBER.finditer(fr):
+        if re.search(rf"[{SPACES},]", m.group()):
+            english = re.sub(rf"[{SPACES}]", "", m.group(1)) + (f".{m.group(2)}" if m.group(2) else "")
+            en = re.sub(rf"(?<![\w.,]){re.escape(m.group())}(?![\d,])", english, en)
+    return en
 
 
 def check_numbers(fr: str, en: str) -> list[Flag]:
@@ -249,22 +266,22 @@ def check_numbers(fr: str, en: str) -> list[Flag]:
     in the English are warnings."""
     try:
         fr_digits, fr_words = french_numbers(fr)
-        en_digits, en_words = english_numbers(en)
+        en_digits, en_words = english_numbers(french_formats_read(en, fr))
     except InvalidOperation:
         return []
     fr_have = Counter(n.key for n in fr_digits)
     en_have = Counter(n.key for n in en_digits)
     missing = fr_have - en_have - Counter(n.key for n in en_words)
     extra = en_have - fr_have - Counter(n.key for n in fr_words)
-    flags = []
+    flags, explained = [], set()
     for key in sorted(missing, key=str):
-        text = next(n.text for n in fr_digits if n.key == key)
-        same_value = [n.text for n in en_digits if n.value == key[0] and n.key in extra]
-        hint = f"; the English has “{same_value[0]}”" if same_value else ""
-        flags.append(flag("numbers", "error", f"«{text}» ({describe(key)}) is not in the English{hint}"))
-    for key in sorted(extra, key=str):
-        if any(n.value == key[0] and n.key in missing for n in en_digits):
-            continue  # already reported with its French twin
+        number = next(n for n in fr_digits if n.key == key)
+        near = [n for n in en_digits if n.key in extra and n.key not in explained
+                and (n.value == number.value or n.base == number.base)]
+        hint = f"; the English has “{near[0].text}”" if near else ""
+        explained |= {n.key for n in near[:1]}
+        flags.append(flag("numbers", "error", f"«{number.text}» ({describe(key)}) is not in the English{hint}"))
+    for key in sorted(extra.keys() - explained, key=str):
         text = next(n.text for n in en_digits if n.key == key)
         flags.append(flag("numbers", "error", f"“{text}” ({describe(key)}) is in the English but not in the French"))
     for pattern, message in EN_FORMAT_PROBLEMS:
@@ -317,6 +334,8 @@ def expected_names(fr: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[tuple[
         word = m.group()
         if any(s <= m.start() < e for s, e in covered) or not any(c.isupper() for c in word):
             continue
+        if fr[m.end():m.end() + 1] in "’'" and m.end() < len(fr):
+            continue  # elided: Lorsqu’, Aujourd’hui
         if not any(c.isalpha() for c in word) or ROMAN_NUMERAL.fullmatch(word):
             continue
         analyses = lexicon.analyses(word, "French")
@@ -386,13 +405,17 @@ def check_untranslated(fr: str, en: str, hits: list[gl.Hit], lexicon: Lexicon) -
         seen.add(m.group(1))
     for m in LETTERS.finditer(en):
         word = m.group()
-        if word in seen:
-            continue
+        if word in seen or (len(word) < 3 and hyphenated(en, m)):
+            continue  # co-founded, e-mail: a short part of a compound is a prefix
         language = foreign_word(word, en, m.start(), fr, allowed, lexicon)
         if language:
             seen.add(word)
             flags.append(flag("untranslated", "warning", f"“{word}” ({language}) left in the English"))
     return flags
+
+
+def hyphenated(text: str, m: re.Match) -> bool:
+    return text[m.end():m.end() + 1] == "-" or text[m.start() - 1:m.start()] == "-"
 
 
 def candidate_words(texts) -> set[str]:
@@ -424,40 +447,44 @@ def check_empty_or_copied(fr: str, en: str, lexicon: Lexicon) -> list[Flag]:
 
 @dataclass(frozen=True)
 class Band:
-    """The English/French length ratios a book's segments keep: median ± 3 scaled MADs."""
+    """The English/French length ratios a book's segments keep: median ± 3 scaled MADs
+    for a segment of the book's median length, wider for shorter segments (the ratio of
+    two short lengths varies more: its spread goes as one over the square root)."""
 
-    low: float
-    high: float
     median: float
+    spread: float  # 3 scaled MADs
+    length: float  # the median French length the spread was measured at
 
-    def __str__(self) -> str:
-        return f"{self.low:.2f}–{self.high:.2f}"
+    def limits(self, length: int) -> tuple[float, float]:
+        spread = self.spread * max(1.0, (self.length / length) ** 0.5)
+        return self.median - spread, self.median + spread
 
 
 MIN_LENGTH = 20  # shorter French varies too much in length to judge
-DEFAULT_BAND = Band(0.55, 1.6, 1.0)  # French -> English, used below MIN_SAMPLES segments
+DEFAULT_BAND = Band(1.0, 0.45, 80)  # French -> English, for fewer than MIN_SAMPLES segments
 MIN_SAMPLES = 12
-MAD_FLOOR = 0.05  # a very uniform book must not flag a ratio a few percent off
+MAD_FLOOR = 0.08  # a very uniform book (a word-for-word engine) must not flag ordinary rewording
 
 
 def length_band(pairs) -> Band:
     """The robust band of ``len(en) / len(fr)`` over (fr, en) pairs with enough French."""
-    ratios = [len(en) / len(fr) for fr, en in pairs if len(fr) >= MIN_LENGTH and en.strip()]
-    if len(ratios) < MIN_SAMPLES:
+    measured = [(len(en) / len(fr), len(fr)) for fr, en in pairs if len(fr) >= MIN_LENGTH and en.strip()]
+    if len(measured) < MIN_SAMPLES:
         return DEFAULT_BAND
+    ratios = [r for r, _ in measured]
     median = statistics.median(ratios)
     mad = max(1.4826 * statistics.median(abs(r - median) for r in ratios), MAD_FLOOR)
-    return Band(median - 3 * mad, median + 3 * mad, median)
+    return Band(median, 3 * mad, statistics.median(n for _, n in measured))
 
 
 def check_length(fr: str, en: str, band: Band) -> list[Flag]:
     if len(fr) < MIN_LENGTH or not en.strip():
         return []
-    ratio = len(en) / len(fr)
-    if ratio < band.low:
-        return [flag("length", "warning", f"English {ratio:.2f}× the French length, below the band {band}: truncated?")]
-    if ratio > band.high:
-        return [flag("length", "warning", f"English {ratio:.2f}× the French length, above the band {band}: invented?")]
+    ratio, (low, high) = len(en) / len(fr), band.limits(len(fr))
+    if ratio < low:
+        return [flag("length", "warning", f"English {ratio:.2f}× the French length, below {low:.2f}: truncated?")]
+    if ratio > high:
+        return [flag("length", "warning", f"English {ratio:.2f}× the French length, above {high:.2f}: invented?")]
     return []
 
 
@@ -618,7 +645,9 @@ def summarise(results: list[Result], band: Band | None = None, misalignments: li
     summary = {"checks": checks, "errors": sum(1 for f in flagged if f["severity"] == "error" and not f["accepted"]),
                "flags": flagged}
     if band is not None:
-        summary["length_band"] = {"low": round(band.low, 3), "high": round(band.high, 3), "median": round(band.median, 3)}
+        low, high = band.limits(round(band.length))
+        summary["length_band"] = {"median": round(band.median, 3), "low": round(low, 3), "high": round(high, 3),
+                                  "at_length": round(band.length)}
     return summary
 
 
@@ -823,3 +852,48 @@ def check_alignment(out_dir: Path) -> list[Misalignment]:
     for epub in sorted(out_dir.glob("*.epub")):
         problems += check_epub(epub, site)
     return problems
+
+
+# --- the report `bilingue qa` prints ------------------------------------------------------
+
+
+def published_pairs(out_dir: Path) -> list[tuple[str, str, str]]:
+    """(segment id, French, English) of every segment of the published HTML site."""
+    from lxml import html
+
+    pairs = []
+    for path in sorted((out_dir / "html").glob("*.html")):
+        tree = html.parse(str(path))
+        english = {e.get("id")[3:]: e.text_content() for e in tree.iter() if isinstance(e.tag, str)
+                   and (e.get("id") or "").startswith("en-") and is_segment(e)}
+        pairs += [(e.get("id")[3:], e.text_content(), english.get(e.get("id")[3:], "")) for e in tree.iter()
+                  if isinstance(e.tag, str) and (e.get("id") or "").startswith("fr-") and is_segment(e)]
+    return pairs
+
+
+def published_report(out_dir: Path, glossary: gl.Glossary | None, approved: dict[str, str],
+                     accepted: dict[tuple[str, str], str] | None = None) -> dict:
+    """QA of a build's outputs: every published segment, every approved translation
+    (``tm:<hash>``, whether the book uses it or not) and the alignment of the outputs."""
+    results = check_pairs(published_pairs(out_dir), glossary, accepted)
+    approved_results = check_pairs([(f"tm:{source_hash(fr)}", fr, en) for fr, en in approved.items()],
+                                    glossary, accepted)
+    for r in approved_results:
+        r.where = "approved translation"
+    summary = summarise(results + approved_results, length_band((r.fr, r.en) for r in results))
+    return add_alignment(summary, check_alignment(out_dir))
+
+
+def format_table(summary: dict, examples: int = 3) -> str:
+    """check, severity, count, accepted and the worst examples of each check that fired."""
+    lines = [f"{'check':16} {'severity':8} {'count':>5} {'accepted':>8}  examples"]
+    for check, row in summary["checks"].items():
+        mine = [f for f in summary["flags"] if f["check"] == check and not f["accepted"]]
+        shown = "; ".join(f"{f['segment']}: {f['message']}" for f in mine[:examples]) or "-"
+        lines.append(f"{check:16} {row['severity'] or '-':8} {row['count']:>5} {row['accepted']:>8}  {shown}")
+    accepted = [f for f in summary["flags"] if f["accepted"]]
+    if accepted:
+        lines += ["", "Accepted (glossary/qa-accepted.tsv):"]
+        lines += [f"  {f['segment']} [{f['check']}] {f['message']}: {f['accepted']}" for f in accepted]
+    lines += ["", f"{summary['errors']} error(s)"]
+    return "\n".join(lines)
