@@ -354,6 +354,7 @@ def contains_word(text: str, word: str) -> bool:
 
 
 def check_names(fr: str, en: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[Flag]:
+    lexicon.prime(candidate_words([fr]))
     missing = Counter()
     for source, english in expected_names(fr, hits, lexicon):
         if not contains_word(en, english):
@@ -367,7 +368,7 @@ def check_names(fr: str, en: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[
 
 ENGINE_MARK = re.compile(r"(?<![\w*#@])[*#@](\w[\w’'-]*)")
 FOREIGN_LETTERS = re.compile(r"[àâäçéèêëîïôöûùüÿñæœáíóúì]", re.IGNORECASE)
-LETTERS = re.compile(r"[^\W\d_]+")
+LETTERS = re.compile(r"(?<!\w)[^\W\d_]+(?!\w)")  # words of letters only: not 21st, GPT4o
 
 
 def english_allowed(hits: list[gl.Hit]) -> set[str]:
@@ -378,17 +379,19 @@ def english_allowed(hits: list[gl.Hit]) -> set[str]:
 def foreign_word(word: str, en: str, start: int, fr: str, allowed: set[str], lexicon: Lexicon) -> str | None:
     """Why ``word`` (at ``start`` in ``en``) is not English, or None when it is English or a name.
 
-    A capitalised word inside a sentence is a name unless the French has it too as a
-    French word (copied through); at a sentence start it is judged in lower case."""
+    A capitalised word inside a sentence is a name; at a sentence start it is one when
+    the French has it inside a sentence, or has it and it is no French word; otherwise
+    it is judged in lower case (``Cela allows``)."""
     lower = word.lower()
     if len(word) < 2 or lower in allowed or lexicon.is_english(word) or lexicon.is_english(lower):
         return None
     capitalised = word[:1].isupper()
     if capitalised and not at_sentence_start(en, start):
-        if not (contains_word(fr, word) and lexicon.is_french_word(word)):
-            return None
-    elif capitalised and contains_word(fr, word) and not lexicon.is_french_word(word):
-        return None  # a name the French starts a sentence with
+        return None
+    if capitalised and contains_word(fr, word):
+        in_sentence = any(not at_sentence_start(fr, m.start()) for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", fr))
+        if in_sentence or not lexicon.is_french_word(word):
+            return None  # a name the French has too
     languages = lexicon.languages(lower)
     if languages:
         return "/".join(languages)
@@ -398,6 +401,7 @@ def foreign_word(word: str, en: str, start: int, fr: str, allowed: set[str], lex
 
 
 def check_untranslated(fr: str, en: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[Flag]:
+    lexicon.prime(candidate_words([fr, en]))
     allowed = english_allowed(hits)
     flags, seen = [], set()
     for m in ENGINE_MARK.finditer(en):
@@ -439,6 +443,7 @@ def check_empty_or_copied(fr: str, en: str, lexicon: Lexicon) -> list[Flag]:
     translate, not only names and numbers."""
     if not en.strip():
         return [flag("empty_or_copied", "error", "the English is empty")] if fr.strip() else []
+    lexicon.prime(candidate_words([fr]))
     if normalised(fr) == normalised(en) and any(
             w.islower() and lexicon.is_french_word(w) and not lexicon.is_english(w) for w in LETTERS.findall(fr)):
         return [flag("empty_or_copied", "warning", "the English is a copy of the French")]
@@ -489,7 +494,7 @@ def check_length(fr: str, en: str, band: Band) -> list[Flag]:
 
 
 PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”"}
-FRENCH_SPACING = re.compile(r"\w[ \u00a0\u202f]+([:;!?])")
+FRENCH_SPACING = re.compile(r"\S[ \u00a0\u202f]+([:;!?])")
 CLOSERS = "»”\"’')]} \u00a0\u202f"
 
 
