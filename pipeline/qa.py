@@ -397,7 +397,20 @@ def foreign_word(word: str, en: str, start: int, fr: str, allowed: set[str], lex
         return "/".join(languages)
     if not capitalised and FOREIGN_LETTERS.search(word):
         return "not English"
+    if not capitalised and french_compound(lower, lexicon):
+        return "French compound"
     return None
+
+
+# Prefixes French glues to a word without a hyphen (supercalcul, cofinancement).
+FRENCH_PREFIXES = ("anti", "auto", "co", "contre", "cyber", "hyper", "inter", "macro", "méga", "micro", "mini",
+                   "multi", "néo", "post", "pré", "re", "ré", "sous", "super", "sur", "télé", "ultra")
+
+
+def french_compound(word: str, lexicon: Lexicon) -> bool:
+    """A prefix and a French word that is not English: a compound no dictionary lists."""
+    return any(word.startswith(p) and len(word) - len(p) >= 4 and lexicon.is_french_word(word[len(p):])
+               and not lexicon.is_english(word[len(p):]) for p in FRENCH_PREFIXES)
 
 
 def check_untranslated(fr: str, en: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[Flag]:

@@ -121,6 +121,14 @@ def test_untranslated_names_each_foreign_word_and_its_language(terms, lexicon, e
     assert any(f"“{word}”" in m and language in m for m in found), found
 
 
+def test_untranslated_flags_a_french_compound_no_dictionary_lists(lexicon):
+    fr = "Le groupe mise sur le cofinancement et l’hypercroissance, selon ses rivaux."
+    en = "The group is betting on cofinancement and hypercroissance, according to its rivals."
+    found = messages(qa.check_untranslated(fr, en, [], lexicon))
+    assert found == ["“cofinancement” (French compound) left in the English",
+                     "“hypercroissance” (French compound) left in the English"]
+
+
 def test_untranslated_reports_engine_marks(terms, lexicon):
     found = messages(qa.check_untranslated("Le plan.", "The #plane and *plano.", [], lexicon))
     assert len(found) == 2 and all("engine marked" in m for m in found)
