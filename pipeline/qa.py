@@ -134,7 +134,8 @@ def default_lexicon() -> Lexicon:
 # --- numbers ----------------------------------------------------------------------------
 
 SPACES = " \u00a0\u202f"
-FR_NUMBER = re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:[{SPACES}]\d{{3}})+|\d+)(?:,(\d+)(?!\d))?")
+# A decimal comma, or a point as in version numbers (GPT-3.5) that the English keeps.
+FR_NUMBER = re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:[{SPACES}]\d{{3}})+|\d+)(?:[,.](\d+)(?!\d))?")
 EN_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(\d+))?")
 FR_SCALES = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9, "billion": 12,
              "billions": 12, "md": 9, "mds": 9, "mrd": 9, "mrds": 9}
@@ -327,7 +328,8 @@ def expected_names(fr: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[tuple[
     A glossary name gives its English form; a word inside a glossary term is the term's
     business. Other words count as names when capitalised and not a French common word
     (a capitalised common word is one only at a sentence start), or written in capitals
-    (acronyms); places and common acronyms are left out, as English translates them."""
+    (acronyms, but not a long common word: ALERTE); places and common acronyms are left
+    out, as English translates them."""
     expected = [(h.text, h.entry.en) for h in hits if h.entry.is_name]
     covered = [(h.start, h.end) for h in hits]
     for m in words(fr):
@@ -341,7 +343,7 @@ def expected_names(fr: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[tuple[
         analyses = lexicon.analyses(word, "French")
         if is_place_or_common_acronym(analyses):
             continue
-        acronym = sum(c.isupper() for c in word) >= 2
+        acronym = sum(c.isupper() for c in word) >= 2 and (len(word) <= 4 or not lexicon.is_french_word(word))
         proper = any("<np>" in a for a in analyses)
         if not acronym and lexicon.is_french_word(word) and (at_sentence_start(fr, m.start()) or not proper):
             continue
@@ -915,3 +917,19 @@ def format_table(summary: dict, examples: int = 3) -> str:
         lines += [f"  {f['segment']} [{f['check']}] {f['message']}: {f['accepted']}" for f in accepted]
     lines += ["", f"{summary['errors']} error(s)"]
     return "\n".join(lines)
+
+
+def markdown_section(summary: dict) -> list[str]:
+    """The review report's QA section: each open flag with its check id and both texts,
+    then the accepted ones with the editor's reason."""
+    lines = ["## Translation QA", ""]
+    open_flags = [f for f in summary["flags"] if not f["accepted"]]
+    lines += [f"- {f['where'] or f['segment']} {f['segment']} [{f['check']}, {f['severity']}] {f['message']}"
+              + (f"\n  - FR: {f['fr']}\n  - EN: {f['en']}" if f["fr"] else "") for f in open_flags]
+    if not open_flags:
+        lines.append("No open flag.")
+    accepted = [f for f in summary["flags"] if f["accepted"]]
+    if accepted:
+        lines += ["", "Accepted (glossary/qa-accepted.tsv):", ""]
+        lines += [f"- {f['segment']} [{f['check']}] {f['message']}: accepted, {f['accepted']}" for f in accepted]
+    return lines + [""]

@@ -46,6 +46,7 @@ def hits(fr, terms):
     ("La réunion commence à 9 h 15.", "The meeting starts at 9:15."),
     ("Un million de visiteurs en 2019.", "One million visitors in 2019."),
     ("Le budget atteint 450 M€.", "The budget reaches €450m."),
+    ("Le modèle GPT-3.5 coûte 0,5 dollar.", "The GPT-3.5 model costs 0.5 dollars."),
 ])
 def test_numbers_quiet_on_a_faithful_translation(fr, en):
     assert qa.check_numbers(fr, en) == []
@@ -88,6 +89,10 @@ def test_names_quiet_when_names_acronyms_and_places_come_through(terms, lexicon)
     fr = "Selon Mme Dupont, la SNCF et l’ONU ont rencontré Volkswagen à Bruxelles ; OpenAI était là."
     en = "According to Ms Dupont, SNCF and the UN met Volkswagen in Brussels; OpenAI was there."
     assert qa.check_names(fr, en, hits(fr, terms), lexicon) == []
+
+
+def test_names_ignore_a_common_word_written_in_capitals(lexicon):
+    assert qa.check_names("ALERTE : la Loire déborde.", "WARNING: the Loire is overflowing.", [], lexicon) == []
 
 
 def test_names_flag_a_translated_name_and_a_lost_acronym(terms, lexicon):
@@ -214,6 +219,8 @@ def test_an_accepted_flag_is_listed_as_accepted_not_hidden(terms, tmp_path):
     assert summary["checks"]["numbers"]["count"] == 0 and summary["checks"]["numbers"]["accepted"] == 2
     assert all(f.accepted == "the source misprints 21 %" for f in book.segments[0].flags)
     assert "the source misprints 21 %" in qa.format_table(summary)
+    assert "- a1-b1-s1 [numbers] «12 %» (12%) is not in the English: accepted, the source misprints 21 %" \
+        in qa.markdown_section(summary)
 
 
 @pytest.mark.parametrize("row, error", [
