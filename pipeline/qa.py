@@ -87,10 +87,10 @@ class Lexicon:
                           for lang, names in analysers.items()}
         self.cache: dict[tuple[str, str], list[str]] = {}
 
-    def prime(self, words) -> None:
+    def prime(self, batch) -> None:
         """Analyse every word not yet cached, one process per analyser."""
         for lang, binaries in self.analysers.items():
-            todo = sorted({w for w in words if (lang, w) not in self.cache})
+            todo = sorted({w for w in batch if (lang, w) not in self.cache})
             if not todo:
                 continue
             found: dict[str, list[str]] = {w: [] for w in todo}
