@@ -57,8 +57,15 @@ def source_hash(fr: str) -> str:
 
 # --- dictionaries -----------------------------------------------------------------------
 
+# Debian's word lists: wamerican, wbritish, wfrench; the large English lists (wamerican-large,
+# wbritish-large) add rare long words (confabulation) but also list short French words
+# (de, est, et), so they count only for words of RARE_LENGTH letters or more.
 WORDLISTS = {"English": ("/usr/share/dict/american-english", "/usr/share/dict/british-english"),
+             "English-rare": ("/usr/share/dict/american-english-large", "/usr/share/dict/british-english-large"),
              "French": ("/usr/share/dict/french",)}
+RARE_LENGTH = 6
+# English words and phrases the word lists lack (de facto, hyperscaler), kept by the editor.
+ENGLISH_EXTRA = Path(__file__).resolve().parent.parent / "glossary" / "english-words.txt"
 # Apertium morphological analysers (lt-proc): each knows the words of one language of a pair.
 APERTIUM = Path("/usr/share/apertium")
 ANALYSERS = {
@@ -78,10 +85,14 @@ class Lexicon:
     Lookups are cached; ``prime`` analyses many words in one ``lt-proc`` run per
     analyser, so a book costs a handful of processes, not one per word."""
 
-    def __init__(self, wordlists=WORDLISTS, analysers=ANALYSERS, root: Path = APERTIUM) -> None:
+    def __init__(self, wordlists=WORDLISTS, analysers=ANALYSERS, root: Path = APERTIUM,
+                 english_extra: Path = ENGLISH_EXTRA) -> None:
         self.words = {lang: frozenset(w for path in paths if Path(path).exists()
                                       for w in Path(path).read_text(encoding="utf-8").split())
                       for lang, paths in wordlists.items()}
+        extra = read_list(english_extra)
+        self.words["English"] |= {w for w in extra if " " not in w}
+        self.english_phrases = [w for w in extra if " " in w]
         have_lt_proc = shutil.which("lt-proc") is not None
         self.analysers = {lang: [p for name in names if have_lt_proc and (p := root / f"{name}.automorf.bin").exists()]
                           for lang, names in analysers.items()}
@@ -112,7 +123,8 @@ class Lexicon:
         return word in self.words.get(lang, ()) or bool(self.analyses(word, lang))
 
     def is_english(self, word: str) -> bool:
-        return word in self.words["English"] or word.lower() in self.words["English"] or self.knows(word, "English")
+        lists = [self.words["English"]] + ([self.words.get("English-rare", ())] if len(word) >= RARE_LENGTH else [])
+        return any(word in w or word.lower() in w for w in lists) or self.knows(word, "English")
 
     def is_french_word(self, word: str) -> bool:
         """A French common word (not a proper noun) in this spelling or in lower case."""
@@ -124,6 +136,14 @@ class Lexicon:
     def languages(self, word: str) -> list[str]:
         """The foreign languages (of ``FOREIGN``) that know ``word``."""
         return [lang for lang in FOREIGN if self.knows(word, lang)]
+
+
+def read_list(path: Path) -> list[str]:
+    """One entry a line; blank lines and ``#`` comments skipped. A missing file is empty."""
+    if not path.exists():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 @functools.cache
@@ -418,6 +438,8 @@ def french_compound(word: str, lexicon: Lexicon) -> bool:
 def check_untranslated(fr: str, en: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[Flag]:
     lexicon.prime(candidate_words([fr, en]))
     allowed = english_allowed(hits)
+    for phrase in lexicon.english_phrases:  # blanked, so their words are not judged alone
+        en = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda m: " " * len(m.group()), en, flags=re.IGNORECASE)
     flags, seen = [], set()
     for m in ENGINE_MARK.finditer(en):
         flags.append(flag("untranslated", "warning", f"“{m.group()}”: the engine marked this word as not translated"))

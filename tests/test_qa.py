@@ -134,6 +134,16 @@ def test_untranslated_flags_a_french_compound_no_dictionary_lists(lexicon):
                      "“hypercroissance” (French compound) left in the English"]
 
 
+def test_untranslated_accepts_the_editors_english_words_and_whole_phrases_only(tmp_path):
+    extra = tmp_path / "english-words.txt"
+    extra.write_text("# words the lists lack\nde facto\nhyperscaler\n", encoding="utf-8")
+    lexicon = qa.Lexicon(english_extra=extra)
+    fr = "Une interdiction de fait, selon les hyperscalers."
+    assert qa.check_untranslated(fr, "A de facto ban, according to the hyperscaler.", [], lexicon) == []
+    found = messages(qa.check_untranslated(fr, "A ban de fact.", [], lexicon))
+    assert len(found) == 1 and "“de”" in found[0]
+
+
 def test_untranslated_reports_engine_marks(terms, lexicon):
     found = messages(qa.check_untranslated("Le plan.", "The #plane and *plano.", [], lexicon))
     assert len(found) == 2 and all("engine marked" in m for m in found)
