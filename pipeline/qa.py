@@ -408,7 +408,7 @@ def foreign_word(word: str, en: str, start: int, fr: str, allowed: set[str], lex
     if len(word) < 2 or lower in allowed or lexicon.is_english(word) or lexicon.is_english(lower):
         return None
     capitalised = word[:1].isupper()
-    if capitalised and not at_sentence_start(en, start):
+    if (capitalised and not at_sentence_start(en, start)) or inside_copied_name(en, start, word, fr):
         return None
     if capitalised and contains_word(fr, word):
         in_sentence = any(not at_sentence_start(fr, m.start()) for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", fr))
@@ -422,6 +422,15 @@ def foreign_word(word: str, en: str, start: int, fr: str, allowed: set[str], lex
     if not capitalised and french_compound(lower, lexicon):
         return "French compound"
     return None
+
+
+def inside_copied_name(en: str, start: int, word: str, fr: str) -> bool:
+    """A small word between two capitalised ones, all three as the French has them: part
+    of a name (Stade de France, Banco de Portugal)."""
+    before = re.search(r"(\w+)\W+$", en[:start])
+    after = re.match(r"\W+(\w+)", en[start + len(word):])
+    return bool(before and after and before.group(1)[:1].isupper() and after.group(1)[:1].isupper()
+                and contains_word(fr, f"{before.group(1)} {word} {after.group(1)}"))
 
 
 # Prefixes French glues to a word without a hyphen (supercalcul, cofinancement).

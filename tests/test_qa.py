@@ -111,6 +111,8 @@ def test_untranslated_quiet_on_english_words_and_names(terms, lexicon):
     fr = "Selon Jean-Luc Ravier, la start-up de Lorient utilise un chatbot et le cloud de Google."
     en = "According to Jean-Luc Ravier, the Lorient start-up uses a chatbot and Google's cloud; the CEO co-founded it."
     assert qa.check_untranslated(fr, en, hits(fr, terms), lexicon) == []
+    fr, en = "Le match a lieu au Parc des Princes.", "The match takes place at the Parc des Princes."
+    assert qa.check_untranslated(fr, en, [], lexicon) == []
 
 
 @pytest.mark.parametrize("en, word, language", [
