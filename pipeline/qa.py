@@ -793,21 +793,17 @@ def segment_ids(tree, name: str) -> tuple[Page, list[Misalignment]]:
 
 
 def html_blocks(by_id: dict[str, list]) -> list[tuple[str, str]]:
-    """(French, English) text of each block, in the French order: the segments of one
-    parent element, joined as the page shows them."""
-    def blocks(lang: str) -> dict:
-        grouped: dict = {}
-        for element_id, elements in by_id.items():
-            if element_id.startswith(f"{lang}-"):
-                grouped.setdefault(elements[0].getparent(), []).append(elements[0])
-        return grouped
-
-    english = {tuple(e.get("id")[3:] for e in spans): spans for spans in blocks("en").values()}
+    """(French, English) text of each block, in the French order: the French segments
+    that share a parent element, joined as the page shows them, and their twins' English."""
+    french: dict = {}
+    for element_id, elements in by_id.items():
+        if element_id.startswith("fr-"):
+            french.setdefault(elements[0].getparent(), []).append(elements[0])
     pairs = []
-    for spans in blocks("fr").values():
-        twin = english.get(tuple(e.get("id")[3:] for e in spans), [])
+    for spans in french.values():
+        twins = [by_id.get("en-" + e.get("id")[3:], [None])[0] for e in spans]
         pairs.append((squeeze(" ".join(e.text_content() for e in spans)),
-                      squeeze(" ".join(e.text_content() for e in twin))))
+                      squeeze(" ".join(t.text_content() for t in twins if t is not None))))
     return pairs
 
 

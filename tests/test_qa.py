@@ -303,6 +303,20 @@ def test_alignment_flags_an_html_page_that_lost_or_moved_a_twin(small_build, tmp
     assert "fr-a1-b2-s1 points at en-a1-b4-s1, not en-a1-b2-s1" in found
 
 
+def test_alignment_flags_english_out_of_order_and_a_review_page_missing_a_segment(small_build, tmp_path):
+    _, out = small_build
+    broken = copy_outputs(out, tmp_path / "out")
+    page = broken / "html" / "ports.html"
+    text = page.read_text(encoding="utf-8")
+    review = broken / "review" / "ports.html"
+    review.write_text(re.sub(r'<span class="seg" id="(fr|en)-a1-b4-s1".*?</span>', "", text), encoding="utf-8")
+    swapped = text.replace('id="en-a1-b2-s1"', 'id="en-TMP"').replace('id="en-a1-b2-s2"', 'id="en-a1-b2-s1"')
+    page.write_text(swapped.replace('id="en-TMP"', 'id="en-a1-b2-s2"'), encoding="utf-8")
+    found = {(p.segment, p.message) for p in qa.check_alignment(broken)}
+    assert ("a1-b2-s1", "the English segments are not in the French order") in found
+    assert ("a1-b4-s1", "segment of the book missing from the review pages") in found
+
+
 def test_alignment_flags_an_epub_whose_english_blocks_shifted(small_build, tmp_path):
     _, out = small_build
     broken = copy_outputs(out, tmp_path / "out")
