@@ -690,7 +690,7 @@ def summarise(results: list[Result], band: Band | None = None, misalignments: li
             "severity": worst(f["severity"] for f in open_) if open_ else "",
             "count": len(open_),
             "accepted": len(mine) - len(open_),
-            "segments": sorted({f["segment"] for f in open_}),
+            "segments": list(dict.fromkeys(f["segment"] for f in open_)),  # in book order, once each
         }
     flagged.sort(key=lambda f: (SEVERITIES.index(f["severity"]), f["check"]))
     summary = {"checks": checks, "errors": sum(1 for f in flagged if f["severity"] == "error" and not f["accepted"]),
