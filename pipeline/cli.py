@@ -165,6 +165,33 @@ def cmd_models(args) -> int:
     return 0
 
 
+def cmd_qa(args) -> int:
+    """QA of the last build's outputs and of the approved translations; exit 1 on errors."""
+    from . import qa
+    from .memory import read_tmx
+
+    if not (args.out / "html").is_dir():
+        raise DataFileError(f"{args.out}/html: no build there; run `bilingue build --out {args.out}` first")
+    summary = qa.published_report(args.out, gl.load(args.glossary), read_tmx(args.approved), qa.load_accepted(args.accepted))
+    print(json.dumps(summary, ensure_ascii=False, indent=2) if args.format == "json" else qa.format_table(summary))
+    return 1 if summary["errors"] else 0
+
+
+def add_qa_parser(sub, glossary_default: Path) -> None:
+    from .qa import ACCEPTED_FILE
+
+    q = sub.add_parser("qa", help="translation QA of the last build: numbers, names, untranslated words, alignment…",
+                       description="Check every published segment and approved translation (numbers, names, "
+                                   "untranslated words, empty or copied, length, punctuation, glossary) and the "
+                                   "alignment of the HTML, EPUB and review. Exit 1 when an error-severity check fires.")
+    q.add_argument("--out", type=Path, default=Path("output"), help="the build's output folder (default: output)")
+    q.add_argument("--format", choices=("table", "json"), default="table")
+    q.add_argument("--glossary", type=Path, default=glossary_default)
+    q.add_argument("--approved", type=Path, default=Path("tm") / "approved.tmx", help="approved translations (TMX)")
+    q.add_argument("--accepted", type=Path, default=ACCEPTED_FILE, help="accepted flags (default: glossary/qa-accepted.tsv)")
+    q.set_defaults(run=cmd_qa)
+
+
 def positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
@@ -242,6 +269,8 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("models", help="install an Argos fr->en package (from a .argosmodel file, or online)")
     m.add_argument("model", nargs="?", type=Path, help="path to translate-fr_en-*.argosmodel (default: download with argospm)")
     m.set_defaults(run=cmd_models)
+
+    add_qa_parser(sub, glossary_default)
     return p
 
 
