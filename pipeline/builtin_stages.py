@@ -2,7 +2,7 @@
 module (``bilingue stages`` lists them in the order they run)."""
 from __future__ import annotations
 
-from . import clean, engines, ingest, review, segment, translate
+from . import clean, engines, ingest, qa, review, segment, translate
 from . import glossary as gl
 from .model import Book
 from .publish.epub import publish_epub
@@ -64,15 +64,31 @@ def verify_glossary(book: Book, ctx: Context) -> Book:
     return book
 
 
+@stage("qa")
+def check_translations(book: Book, ctx: Context) -> Book:
+    """Check each translation: numbers, names, untranslated words, length, punctuation, glossary."""
+    return qa.run_qa(book, qa.load_accepted(ctx.options.qa_accepted))
+
+
 @stage("gate")
 def refuse_on_errors(book: Book, ctx: Context) -> Book:
-    """With --strict, stop before anything is written when the glossary is violated."""
+    """With --strict, stop before anything is written on a glossary violation or a QA error."""
+    if not ctx.options.strict:
+        return book
     violations = book.stats.get("glossary", {}).get("violations", [])
-    if ctx.options.strict and violations:
+    if violations:
         first = violations[0]
         raise StrictFailure(f"{len(violations)} glossary violation(s); nothing published. First: "
                             f"{first['where']} «{first['term']}» requires “{first['required']}”")
+    refuse_on_qa_errors(book.stats.get("qa", {}))
     return book
+
+
+def refuse_on_qa_errors(summary: dict) -> None:
+    if summary.get("errors"):
+        first = next(f for f in summary["flags"] if f["severity"] == "error" and not f["accepted"])
+        raise StrictFailure(f"{summary['errors']} QA error(s); nothing published. First: {first['where']} "
+                            f"{first['segment']} [{first['check']}] {first['message']}")
 
 
 def colophon(book: Book, ctx: Context) -> str:
@@ -98,6 +114,15 @@ def write_epub(book: Book, ctx: Context) -> Book:
 def write_review(book: Book, ctx: Context) -> Book:
     """Write the editor's review: annotated diffs of the repairs and report.md."""
     review.write_review(book, ctx.staging, book.stats.get("glossary", {}).get("violations", []), book.engine)
+    return book
+
+
+@stage("alignment")
+def check_alignment(book: Book, ctx: Context) -> Book:
+    """Check that every French segment has exactly one English twin, in order, in every output."""
+    summary = qa.add_alignment(book.stats.setdefault("qa", qa.summarise([])), qa.check_alignment(ctx.staging))
+    if ctx.options.strict:
+        refuse_on_qa_errors(summary)
     return book
 
 

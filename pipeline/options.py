@@ -17,6 +17,7 @@ class Options:
     glossary: Path = ROOT / "glossary" / "terms.tsv"
     repairs: Path = ROOT / "glossary" / "repairs.tsv"
     approved: Path = ROOT / "tm" / "approved.tmx"
+    qa_accepted: Path = ROOT / "glossary" / "qa-accepted.tsv"  # QA flags the editor accepted
     config: Path = ROOT / "book.toml"  # the stage list ([pipeline] stages) and the book's metadata
     memory: Path | None = None  # default: <out>/.cache/tm.sqlite
     strict: bool = False

@@ -91,6 +91,7 @@ def build_report(book: Book) -> dict:
         "placeholder_fallbacks": translated.get("fallbacks", 0),
         "glossary": stats.get("glossary", {}),
         "engine_unknown_words": translated.get("unknown_words", []),
+        "qa": stats.get("qa", {}),
         "seconds": stats.get("seconds", {}),
     }
 
