@@ -3,8 +3,14 @@ reviewer-approved translations (TMX) that always win over the machine."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
+import time
 from pathlib import Path
+
+from .tsv import DataFileError
+
+log = logging.getLogger("bilingue")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tm (
@@ -15,6 +21,7 @@ CREATE TABLE IF NOT EXISTS tm (
     model TEXT NOT NULL
 )
 """
+COLUMNS = ["key", "source", "target", "engine", "model"]
 
 
 def memory_key(source: str, engine: str, model_id: str, glossary_entries: str) -> str:
@@ -23,15 +30,20 @@ def memory_key(source: str, engine: str, model_id: str, glossary_entries: str) -
 
 
 class Memory:
-    """Each committed batch is durable: an interrupted build keeps what it finished."""
+    """Each committed batch is durable: an interrupted build keeps what it finished.
+
+    A memory that cannot be read (truncated, not SQLite, another schema) is only a cache:
+    it is moved aside as ``tm.sqlite.corrupt-<time>`` with a warning and a fresh one starts."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(SCHEMA)
-        self.db.commit()
+        try:
+            self.db = open_checked(path)
+        except sqlite3.DatabaseError as err:
+            aside = move_aside(path)
+            log.warning("%s: translation memory unreadable (%s); moved to %s, starting a fresh one", path, err, aside.name)
+            self.db = open_checked(path)
 
     def get(self, key: str) -> str | None:
         row = self.db.execute("SELECT target FROM tm WHERE key = ?", (key,)).fetchone()
@@ -49,14 +61,51 @@ class Memory:
         self.db.close()
 
 
+def open_checked(path: Path) -> sqlite3.Connection:
+    """Open the memory, raising ``sqlite3.DatabaseError`` unless it passes SQLite's own
+    check and has the expected table."""
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("integrity check failed")
+        db.execute(SCHEMA)
+        db.commit()
+        columns = [row[1] for row in db.execute("PRAGMA table_info(tm)")]
+        if columns != COLUMNS:
+            raise sqlite3.DatabaseError(f"table tm has columns {columns}, expected {COLUMNS}")
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def move_aside(path: Path) -> Path:
+    """Rename the memory (and its WAL files) to ``<name>.corrupt-<time>``; returns the new path."""
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+    for suffix in ("", "-wal", "-shm"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.rename(aside.with_name(aside.name + suffix))
+    return aside
+
+
 def read_tmx(path: Path) -> dict[str, str]:
     """Source -> target pairs of a TMX file (translate-toolkit's reader)."""
+    from lxml import etree
     from translate.storage.tmx import tmxfile
 
     if not path.exists():
         return {}
-    with path.open("rb") as f:
-        store = tmxfile(f, "fr", "en")
+    try:
+        with path.open("rb") as f:
+            store = tmxfile(f, "fr", "en")
+    except etree.XMLSyntaxError as err:
+        raise DataFileError(f"{path}: line {err.lineno}: not valid XML ({err.msg}). Fix the file, or export it "
+                            f"again from your translation tool (TMX 1.4).") from None
+    except AssertionError:  # translate-toolkit's check of the root element
+        raise DataFileError(f"{path}: line 1: not a TMX file (the root element must be <tmx>). "
+                            f"Export it again from your translation tool (TMX 1.4).") from None
     return {unit.source: unit.target for unit in store.units if unit.source and unit.target}
 
 

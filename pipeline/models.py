@@ -11,6 +11,10 @@ from pathlib import Path, PurePosixPath
 from .engines import ArgosEngine, EngineError, argos_packages_dir
 
 REQUIRED = ("metadata.json", "sentencepiece.model", "model/model.bin")
+# Argos packages are mostly already-compressed weights (a ratio near 1); a real one unpacks
+# to a few hundred MB. Anything far beyond is refused before a byte is written.
+MAX_RATIO = 20
+MAX_UNPACKED = 4 * 1024**3
 
 
 def validate_archive(path: Path) -> str:
@@ -30,10 +34,34 @@ def validate_archive(path: Path) -> str:
         missing = [r for r in REQUIRED if f"{top}/{r}" not in names]
         if missing:
             raise EngineError(f"{path}: not an Argos translation package, missing {', '.join(missing)}")
-        meta = json.loads(archive.read(f"{top}/metadata.json"))
+        check_unpacked_size(path, archive)
+        meta = read_metadata(path, archive.read(f"{top}/metadata.json"))
         if (meta.get("from_code"), meta.get("to_code")) != ("fr", "en"):
             raise EngineError(f"{path}: translates {meta.get('from_code')}->{meta.get('to_code')}, not fr->en")
     return top
+
+
+def check_unpacked_size(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse an archive that would unpack to far more than it weighs (a zip bomb). The sizes
+    come from the archive's directory; zipfile never extracts more than a member declares."""
+    unpacked = sum(info.file_size for info in archive.infolist())
+    weight = max(path.stat().st_size, 1)
+    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * weight:
+        raise EngineError(f"{path}: would unpack to {unpacked / 1024**2:.0f} MB from {weight / 1024**2:.1f} MB "
+                          f"(at most {MAX_RATIO}x and {MAX_UNPACKED // 1024**3} GB); not an Argos package, "
+                          f"refusing to install")
+
+
+def read_metadata(path: Path, data: bytes) -> dict:
+    try:
+        meta = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as err:
+        raise EngineError(f"{path}: metadata.json is not valid JSON ({err}); not a usable Argos package, "
+                          f"download it again") from None
+    if not isinstance(meta, dict):
+        raise EngineError(f"{path}: metadata.json must be a JSON object, not {type(meta).__name__}; "
+                          f"not a usable Argos package, download it again")
+    return meta
 
 
 def check_loads(package: Path, archive: Path) -> None:
@@ -51,6 +79,10 @@ def install_file(path: Path, packages: Path | None = None) -> Path:
     packages.mkdir(parents=True, exist_ok=True)
     target = packages / top
     with tempfile.TemporaryDirectory(dir=packages, prefix=".install-") as tmp, zipfile.ZipFile(path) as archive:
+        needed = sum(info.file_size for info in archive.infolist())
+        free = shutil.disk_usage(tmp).free
+        if needed > free:
+            raise EngineError(f"{path}: needs {needed / 1024**2:.0f} MB in {packages}, only {free / 1024**2:.0f} MB free")
         archive.extractall(tmp)
         check_loads(Path(tmp) / top, path)
         if target.exists():
