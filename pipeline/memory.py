@@ -22,6 +22,15 @@ CREATE TABLE IF NOT EXISTS tm (
 )
 """
 COLUMNS = ["key", "source", "target", "engine", "model"]
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+
+
+class CorruptMemory(sqlite3.DatabaseError):
+    """The memory opened but failed SQLite's integrity check or has another schema."""
+
+
+class MemoryUnavailable(Exception):
+    """The memory cannot be opened or written here (disk full, I/O error, permissions); exit 1."""
 
 
 def memory_key(source: str, engine: str, model_id: str, glossary_entries: str) -> str:
@@ -39,11 +48,18 @@ class Memory:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         try:
-            self.db = open_checked(path)
-        except sqlite3.DatabaseError as err:
-            aside = move_aside(path)
-            log.warning("%s: translation memory unreadable (%s); moved to %s, starting a fresh one", path, err, aside.name)
-            self.db = open_checked(path)
+            try:
+                self.db = open_checked(path)
+            except sqlite3.DatabaseError as err:
+                if not is_corrupt(err):
+                    raise
+                aside = move_aside(path)
+                log.warning("%s: translation memory unreadable (%s); moved to %s, starting a fresh one",
+                            path, err, aside.name)
+                self.db = open_checked(path)
+        except sqlite3.Error as err:
+            raise MemoryUnavailable(f"{path}: cannot open the translation memory ({err}). Free some space or "
+                                    f"fix the folder's permissions, then build again.") from None
 
     def get(self, key: str) -> str | None:
         row = self.db.execute("SELECT target FROM tm WHERE key = ?", (key,)).fetchone()
@@ -51,8 +67,12 @@ class Memory:
 
     def put_many(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         """(key, source, target, engine, model) rows, written in one transaction."""
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO tm VALUES (?, ?, ?, ?, ?)", rows)
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO tm VALUES (?, ?, ?, ?, ?)", rows)
+        except sqlite3.OperationalError as err:
+            raise MemoryUnavailable(f"{self.path}: cannot write the translation memory ({err}). Free some space, "
+                                    f"then run the same command again: every finished batch is kept.") from None
 
     def entries(self) -> list[tuple[str, str, str, str]]:
         return self.db.execute("SELECT source, target, engine, model FROM tm ORDER BY source").fetchall()
@@ -68,16 +88,21 @@ def open_checked(path: Path) -> sqlite3.Connection:
     try:
         db.execute("PRAGMA journal_mode=WAL")
         if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("integrity check failed")
+            raise CorruptMemory("integrity check failed")
         db.execute(SCHEMA)
         db.commit()
         columns = [row[1] for row in db.execute("PRAGMA table_info(tm)")]
         if columns != COLUMNS:
-            raise sqlite3.DatabaseError(f"table tm has columns {columns}, expected {COLUMNS}")
+            raise CorruptMemory(f"table tm has columns {columns}, expected {COLUMNS}")
     except sqlite3.DatabaseError:
         db.close()
         raise
     return db
+
+
+def is_corrupt(err: sqlite3.DatabaseError) -> bool:
+    """Damage to the file itself, as opposed to a fault of the machine (disk full, I/O, locks)."""
+    return isinstance(err, CorruptMemory) or (getattr(err, "sqlite_errorcode", 0) & 0xFF) in (SQLITE_CORRUPT, SQLITE_NOTADB)
 
 
 def move_aside(path: Path) -> Path:

@@ -17,27 +17,31 @@ MAX_RATIO = 20
 MAX_UNPACKED = 4 * 1024**3
 
 
+class PackageError(EngineError):
+    """A package file that cannot be installed; nothing was changed (exit 2)."""
+
+
 def validate_archive(path: Path) -> str:
     """The single top-level folder of a well-formed package; raises on anything unsafe."""
     if not zipfile.is_zipfile(path):
-        raise EngineError(f"{path}: not an .argosmodel (zip) file")
+        raise PackageError(f"{path}: not an .argosmodel (zip) file")
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         for name in names:
             parts = PurePosixPath(name).parts
             if name.startswith("/") or ".." in parts or "\\" in name:
-                raise EngineError(f"{path}: unsafe path {name!r} in archive; refusing to install")
+                raise PackageError(f"{path}: unsafe path {name!r} in archive; refusing to install")
         tops = {PurePosixPath(n).parts[0] for n in names}
         if len(tops) != 1 or any("/" not in n.rstrip("/") and not n.endswith("/") for n in names):
-            raise EngineError(f"{path}: files must all sit in one top-level folder (found {sorted(tops)[:5]})")
+            raise PackageError(f"{path}: files must all sit in one top-level folder (found {sorted(tops)[:5]})")
         top = tops.pop()
         missing = [r for r in REQUIRED if f"{top}/{r}" not in names]
         if missing:
-            raise EngineError(f"{path}: not an Argos translation package, missing {', '.join(missing)}")
+            raise PackageError(f"{path}: not an Argos translation package, missing {', '.join(missing)}")
         check_unpacked_size(path, archive)
         meta = read_metadata(path, archive.read(f"{top}/metadata.json"))
         if (meta.get("from_code"), meta.get("to_code")) != ("fr", "en"):
-            raise EngineError(f"{path}: translates {meta.get('from_code')}->{meta.get('to_code')}, not fr->en")
+            raise PackageError(f"{path}: translates {meta.get('from_code')}->{meta.get('to_code')}, not fr->en")
     return top
 
 
@@ -47,7 +51,7 @@ def check_unpacked_size(path: Path, archive: zipfile.ZipFile) -> None:
     unpacked = sum(info.file_size for info in archive.infolist())
     weight = max(path.stat().st_size, 1)
     if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * weight:
-        raise EngineError(f"{path}: would unpack to {unpacked / 1024**2:.0f} MB from {weight / 1024**2:.1f} MB "
+        raise PackageError(f"{path}: would unpack to {unpacked / 1024**2:.0f} MB from {weight / 1024**2:.1f} MB "
                           f"(at most {MAX_RATIO}x and {MAX_UNPACKED // 1024**3} GB); not an Argos package, "
                           f"refusing to install")
 
@@ -56,10 +60,10 @@ def read_metadata(path: Path, data: bytes) -> dict:
     try:
         meta = json.loads(data)
     except (UnicodeDecodeError, ValueError) as err:
-        raise EngineError(f"{path}: metadata.json is not valid JSON ({err}); not a usable Argos package, "
+        raise PackageError(f"{path}: metadata.json is not valid JSON ({err}); not a usable Argos package, "
                           f"download it again") from None
     if not isinstance(meta, dict):
-        raise EngineError(f"{path}: metadata.json must be a JSON object, not {type(meta).__name__}; "
+        raise PackageError(f"{path}: metadata.json must be a JSON object, not {type(meta).__name__}; "
                           f"not a usable Argos package, download it again")
     return meta
 
@@ -69,7 +73,7 @@ def check_loads(package: Path, archive: Path) -> None:
     try:
         ArgosEngine(package, threads=1).translate_batch(["Bonjour."])
     except (EngineError, OSError, RuntimeError, ValueError) as err:
-        raise EngineError(f"{archive}: the package does not load ({err}); refusing to install") from None
+        raise PackageError(f"{archive}: the package does not load ({err}); refusing to install") from None
 
 
 def install_file(path: Path, packages: Path | None = None) -> Path:

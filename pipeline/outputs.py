@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import time
@@ -126,8 +127,7 @@ def publishing(out: Path) -> Iterator[Path]:
     try:
         with lock(out):
             remove_stale(out)
-            (out / BUILDS).mkdir(exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=out / BUILDS))
+            staging = new_version(out)
             try:
                 yield staging
                 commit(out, staging)
@@ -138,6 +138,14 @@ def publishing(out: Path) -> Iterator[Path]:
         raise PublishError(f"could not write {err.filename or out}: {err.strerror or err}. Nothing was published: "
                            f"{out} still holds the previous book. Free some space (or fix the cause) "
                            f"and build again.") from None
+
+
+def new_version(out: Path) -> Path:
+    """An empty folder for the next version (permissions as the umask says, like any output)."""
+    (out / BUILDS).mkdir(exist_ok=True)
+    staging = out / BUILDS / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    staging.mkdir()
+    return staging
 
 
 def current_version(out: Path) -> Path | None:
