@@ -86,14 +86,15 @@ def open_checked(path: Path) -> sqlite3.Connection:
     check and has the expected table."""
     db = sqlite3.connect(path)
     try:
-        db.execute("PRAGMA journal_mode=WAL")
+        # Checked before anything is written, so a damaged file is set aside as it was found.
         if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise CorruptMemory("integrity check failed")
+        columns = [row[1] for row in db.execute("PRAGMA table_info(tm)")]
+        if columns and columns != COLUMNS:
+            raise CorruptMemory(f"table tm has columns {columns}, expected {COLUMNS}")
+        db.execute("PRAGMA journal_mode=WAL")
         db.execute(SCHEMA)
         db.commit()
-        columns = [row[1] for row in db.execute("PRAGMA table_info(tm)")]
-        if columns != COLUMNS:
-            raise CorruptMemory(f"table tm has columns {columns}, expected {COLUMNS}")
     except sqlite3.DatabaseError:
         db.close()
         raise

@@ -88,9 +88,9 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return files
 
 
-def bilingue(*args, cwd=ROOT, **kw):
+def bilingue(*args, cwd=ROOT, timeout=300, **kw):
     return subprocess.run([str(Path(sys.executable).parent / "bilingue"), *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300, **kw)
+                          capture_output=True, text=True, cwd=cwd, timeout=timeout, **kw)
 
 
 def build_cli(root: Path, *extra, **kw):
@@ -338,9 +338,11 @@ def test_slugs_never_take_the_contents_page_nor_each_other(previous):
 
 def test_hidden_bidi_and_control_characters_are_removed_and_reported(previous):
     out = previous / "output"
-    for path in [out / "bilingue.epub", *(out / "html").iterdir(), *(out / "review").iterdir()]:
-        data = path.read_bytes()
-        assert "\u202e".encode() not in data and b"\x07" not in data, path
+    with zipfile.ZipFile(out / "bilingue.epub") as epub:
+        published = {name: epub.read(name) for name in epub.namelist()}
+    published |= {p.name: p.read_bytes() for folder in ("html", "review") for p in (out / folder).iterdir()}
+    for name, data in published.items():
+        assert "\u202e".encode() not in data and b"\x07" not in data, name
     report = (out / "review" / "report.md").read_text(encoding="utf-8")
     assert "U+202E RIGHT-TO-LEFT OVERRIDE" in report and "cache.txt:2" in report
 
