@@ -4,15 +4,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import engines, ingest, nlp, repairs, review, segment
+from . import engines, ingest, nlp, outputs, repairs, review, segment
 from . import clean as cleaning
 from . import glossary as gl
 from .memory import Memory, read_tmx
@@ -37,7 +35,7 @@ class Options:
     batch_size: int = 128  # segments per engine call and per memory commit (bench/translate.py)
     glossary: Path = ROOT / "glossary" / "terms.tsv"
     repairs: Path = ROOT / "glossary" / "repairs.tsv"
-    approved: Path = Path("tm") / "approved.tmx"
+    approved: Path = ROOT / "tm" / "approved.tmx"
     memory: Path | None = None  # default: <out>/.cache/tm.sqlite
     strict: bool = False
     force: bool = False  # rebuild even when nothing changed
@@ -69,8 +67,8 @@ def inputs_fingerprint(options: Options, engine_label: str) -> str:
     def add(label: str, data: bytes) -> None:
         digest.update(label.encode() + b"\0" + hashlib.sha256(data).digest())
 
-    for path in sorted(options.seeds.glob("*.txt")):
-        add(path.name, path.read_bytes())
+    for path in ingest.source_files(options.seeds):
+        add(path.name, ingest.read_bytes(path))
     files = [options.glossary, options.repairs, options.approved, nlp.WORDLIST,
              *sorted((ROOT / "glossary").iterdir()), *sorted((ROOT / "pipeline").rglob("*.py"))]
     for path in files:
@@ -86,7 +84,7 @@ def inputs_fingerprint(options: Options, engine_label: str) -> str:
 
 def previous_build(out: Path, fingerprint: str) -> dict | None:
     """The last build's report when its outputs are all there and came from the same inputs."""
-    if not all((out / name).exists() for name in ("html/index.html", "bilingue.epub", "review/report.md")):
+    if not outputs.intact(out):
         return None
     try:
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -100,6 +98,7 @@ def build(options: Options) -> dict:
 
     When nothing the outputs depend on changed since the last build, nothing is redone:
     the returned report is the previous one, marked ``up_to_date``."""
+    outputs.check_output_dir(options.out)
     timer = Timer()
     engine = engines.select(options.engine, options.beam_size)
     label = f"{engine.name} ({engine.model_id})"
@@ -129,8 +128,7 @@ def build(options: Options) -> dict:
                             f"{violations[0]['where']} «{violations[0]['term']}» requires “{violations[0]['required']}”")
     colophon = (f"Traduction automatique / machine translation: {label}. "
                 f"Glossaire / glossary: {options.glossary.name}, {len(glossary.entries)} entries. Built by bilingue.")
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=options.out.parent if options.out.parent.exists() else None))
-    try:
+    with outputs.publishing(options.out) as staging:
         with timer.stage("publish"):
             publish_html(book, staging / "html", colophon)
             publish_epub(book, staging / "bilingue.epub", colophon)
@@ -165,19 +163,4 @@ def build(options: Options) -> dict:
             "seconds": timer.seconds,
         }
         review.write_report(staging / "report.json", report)
-        replace_outputs(staging, options.out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return report
-
-
-def replace_outputs(staging: Path, out: Path) -> None:
-    """Swap the new outputs in; the translation memory cache under ``out`` is kept."""
-    out.mkdir(parents=True, exist_ok=True)
-    for item in staging.iterdir():
-        target = out / item.name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-        shutil.move(str(item), str(target))
