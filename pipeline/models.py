@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import sys
 import tempfile
+import urllib.request
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .engines import ArgosEngine, EngineError, argos_packages_dir
+from .engines import ArgosEngine, EngineError, argos_packages_dir, find_argos_package
 
 REQUIRED = ("metadata.json", "sentencepiece.model", "model/model.bin")
 # Argos packages are mostly already-compressed weights (a ratio near 1); a real one unpacks
@@ -118,3 +121,32 @@ def install_online() -> Path:
 
 def install(model: Path | None) -> Path:
     return install_file(model) if model else install_online()
+
+
+OFFLINE = ("bilingue: the Argos package index is not reachable, so the book is translated with Apertium. "
+           "For neural translation, download translate-fr_en-*.argosmodel and run: "
+           "ARGOS_MODEL=/path/to/file.argosmodel make models")
+
+
+def install_if_reachable(timeout: float) -> str:
+    """What `make book` runs first: install the Argos fr->en package when argostranslate's
+    index answers within ``timeout`` seconds (each network wait is bounded by it). Never
+    fails: the line returned says which engine the build will use and why."""
+    from argostranslate import settings
+
+    if (installed := find_argos_package()) is not None:
+        return f"bilingue: Argos fr->en package found in {installed}; the book is translated with it"
+    socket.setdefaulttimeout(timeout)  # argostranslate's downloads set none
+    try:
+        urllib.request.urlopen(settings.remote_package_index, timeout=timeout).close()
+    except (OSError, ValueError):
+        return OFFLINE
+    try:
+        path = install(None)
+    except EngineError as err:
+        return f"bilingue: could not install the Argos fr->en package ({err}); the book is translated with Apertium"
+    return f"bilingue: installed the Argos fr->en package in {path}; the book is translated with it"
+
+
+if __name__ == "__main__":
+    print(install_if_reachable(float(sys.argv[1]) if len(sys.argv) > 1 else 20))

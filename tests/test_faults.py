@@ -21,6 +21,7 @@ from pipeline.memory import Memory, read_tmx
 from pipeline.tsv import DataFileError
 
 from .conftest import ROOT
+from .test_argos import no_network, offline_env
 
 SHORT = {
     "marche.txt": "Un marché couvert\nLe marché de la place ouvre le samedi matin depuis le mois de mai.\n",
@@ -430,3 +431,12 @@ def test_a_bad_model_package_is_refused_in_one_line_before_anything_is_written(c
     line = one_line(done)
     assert str(archive) in line and message in line
     assert not packages.exists() or not any(packages.rglob("*"))
+
+
+def test_make_book_offline_says_in_one_line_that_it_uses_apertium_and_how_to_install_a_model(tmp_path):
+    done = subprocess.run(no_network(sys.executable, "-m", "pipeline.models", "5"), capture_output=True, text=True,
+                          cwd=ROOT, env=offline_env(tmp_path, tmp_path / "packages"), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.strip().splitlines()) == 1
+    assert "translated with Apertium" in done.stdout and "ARGOS_MODEL=/path/to/file.argosmodel make models" in done.stdout
+    assert not list((tmp_path / "packages").glob("*"))
