@@ -166,6 +166,10 @@ def remove_stale(out: Path) -> None:
             if keep is None or version.name != keep.name:
                 log.info("removing an unfinished or replaced build: %s", version)
                 remove(version)
+    for link in out.glob("*.new"):  # a link a killed build made and had not yet renamed into place
+        made = re.fullmatch(r"(.+)\.\d+\.new", link.name)
+        if link.is_symlink() and made and made.group(1) in (*PUBLISHED, CURRENT):
+            link.unlink()
     parent = out.resolve().parent
     for leftover in parent.glob(".staging-*"):
         if LEGACY_STAGING.match(leftover.name) and leftover.is_dir() and not leftover.is_symlink() \
