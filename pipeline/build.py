@@ -16,8 +16,10 @@ from . import engines, ingest, nlp, repairs, review, segment
 from . import clean as cleaning
 from . import glossary as gl
 from .memory import Memory, read_tmx
-from .publish.epub import publish_epub
+from .publish import meta
+from .publish.epub import FILES, publish_editions
 from .publish.html import publish_html
+from .publish.view import project
 from .translate import translate
 
 log = logging.getLogger("bilingue")
@@ -41,7 +43,8 @@ class Options:
     memory: Path | None = None  # default: <out>/.cache/tm.sqlite
     strict: bool = False
     force: bool = False  # rebuild even when nothing changed
-    title: str = "Microsoft et OpenAI — édition bilingue / bilingual edition"
+    book: Path = ROOT / "book.toml"  # the book's titles, publisher, rights, identifier, date
+    editions: tuple[str, ...] = tuple(FILES)  # EPUB editions to write: bilingue, english, francais
 
 
 @dataclass
@@ -71,8 +74,9 @@ def inputs_fingerprint(options: Options, engine_label: str) -> str:
 
     for path in sorted(options.seeds.glob("*.txt")):
         add(path.name, path.read_bytes())
-    files = [options.glossary, options.repairs, options.approved, nlp.WORDLIST,
-             *sorted((ROOT / "glossary").iterdir()), *sorted((ROOT / "pipeline").rglob("*.py"))]
+    files = [options.glossary, options.repairs, options.approved, options.book, nlp.WORDLIST,
+             *sorted((ROOT / "glossary").iterdir()),
+             *sorted(p for p in (ROOT / "pipeline").rglob("*") if p.suffix in (".py", ".css", ".js"))]
     for path in files:
         add(str(path), path.read_bytes() if path.is_file() else b"-")
     for name in LIBRARIES:
@@ -80,13 +84,13 @@ def inputs_fingerprint(options: Options, engine_label: str) -> str:
             add(name, version(name).encode())
         except PackageNotFoundError:
             add(name, b"-")
-    add("options", repr((engine_label, options.title, options.strict)).encode())
+    add("options", repr((engine_label, options.editions, options.strict)).encode())
     return digest.hexdigest()
 
 
-def previous_build(out: Path, fingerprint: str) -> dict | None:
+def previous_build(out: Path, fingerprint: str, editions: tuple[str, ...]) -> dict | None:
     """The last build's report when its outputs are all there and came from the same inputs."""
-    if not all((out / name).exists() for name in ("html/index.html", "bilingue.epub", "review/report.md")):
+    if not all((out / name).exists() for name in ("html/index.html", "review/report.md", *(FILES[e] for e in editions))):
         return None
     try:
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -104,15 +108,16 @@ def build(options: Options) -> dict:
     engine = engines.select(options.engine, options.beam_size)
     label = f"{engine.name} ({engine.model_id})"
     fingerprint = inputs_fingerprint(options, label)
-    if not options.force and (previous := previous_build(options.out, fingerprint)):
+    if not options.force and (previous := previous_build(options.out, fingerprint, options.editions)):
         log.info("%s is up to date", options.out)
         return {**previous, "up_to_date": True}
     log.info("engine: %s", label)
     with timer.stage("load"):
         glossary = gl.load(options.glossary)
         known_repairs = repairs.load(options.repairs)
+        metadata = meta.load(options.book)
     with timer.stage("ingest"):
-        book = ingest.ingest(options.seeds, options.title)
+        book = meta.apply(ingest.ingest(options.seeds), metadata)
     with timer.stage("clean"):
         cleaning.clean(book, glossary, known_repairs)
     with timer.stage("segment"):
@@ -132,8 +137,10 @@ def build(options: Options) -> dict:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=options.out.parent if options.out.parent.exists() else None))
     try:
         with timer.stage("publish"):
-            publish_html(book, staging / "html", colophon)
-            publish_epub(book, staging / "bilingue.epub", colophon)
+            book.engine = label
+            view = project(book)
+            publish_html(view, staging / "html", colophon, options.editions)
+            publish_editions(view, staging, options.editions)
         with timer.stage("review"):
             review.write_review(book, staging, violations, label)
         report = {
