@@ -17,11 +17,18 @@
     });
   }
 
-  // One Tab stop for the whole text: the first visible sentence; arrows do the rest.
+  // One Tab stop for the whole text: the current sentence, then its glossary terms; the
+  // arrow keys change the current sentence (a roving tabindex), so the page does not
+  // have hundreds of Tab stops.
+  function makeCurrent(sentence) {
+    document.querySelectorAll('.seg, .seg a.term').forEach(function (s) { s.tabIndex = -1; });
+    if (!sentence) return;
+    sentence.tabIndex = 0;
+    sentence.querySelectorAll('a.term').forEach(function (a) { a.tabIndex = 0; });
+  }
+
   function resetTabStop() {
-    var visible = visibleSentences();
-    document.querySelectorAll('.seg').forEach(function (s) { s.tabIndex = -1; });
-    if (visible.length) visible[0].tabIndex = 0;
+    makeCurrent(visibleSentences()[0]);
   }
 
   function show(edition, remember) {
@@ -58,8 +65,7 @@
     }
     if (!target || !target.getClientRects().length) return;
     event.preventDefault();
-    sentence.tabIndex = -1;
-    target.tabIndex = 0;
+    makeCurrent(target);
     target.focus();
   }
 
@@ -70,7 +76,10 @@
     show(root.getAttribute('data-edition'), false);
     document.addEventListener('mouseover', function (e) { light(e, 'hover', true); });
     document.addEventListener('mouseout', function (e) { light(e, 'hover', false); });
-    document.addEventListener('focusin', function (e) { light(e, 'focus', true); });
+    document.addEventListener('focusin', function (e) {
+      light(e, 'focus', true);
+      if (e.target.classList.contains('seg')) makeCurrent(e.target);
+    });
     document.addEventListener('focusout', function (e) { light(e, 'focus', false); });
     document.addEventListener('keydown', move);
   });

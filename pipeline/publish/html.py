@@ -22,6 +22,9 @@ ASSETS = ("style.css", "bilingue.js")
 BLOCK_TAGS = {"kicker": "p", "title": "h1", "heading": "h2", "paragraph": "p", "list_item": "li", "attribution": "p"}
 INFO_LABELS = {"date": "Date", "updated": "Mis à jour / Updated", "author": "Auteur / Author",
                "source": "Source", "url": "Adresse / Address"}
+HINT = ("Survolez ou touchez une phrase pour voir sa traduction ; au clavier : Tab, puis ↑ ↓ de phrase en phrase, "
+        "← → vers la traduction, Tab vers les termes de la phrase. / Hover or tap a sentence to see its translation; "
+        "keyboard: Tab, then ↑ ↓ from sentence to sentence, ← → to the translation, Tab to the sentence's terms.")
 EDITION_LABELS = {"bilingue": "bilingue / bilingual", "english": "English", "francais": "français"}
 
 
@@ -118,9 +121,7 @@ def article_page(view: BookView, index: int, colophon: str) -> etree._ElementTre
     content = [E.div({"class": "row title-row"}, *title_cells)]
     if article.info:
         content.append(E.p({"class": "info"}, " · ".join(f"{INFO_LABELS[k]} : {v}" for k, v in article.info.items())))
-    content.append(E.p({"class": "hint"}, "Survolez, touchez ou sélectionnez une phrase (Tab, puis flèches) pour voir "
-                                          "sa traduction. / Hover, tap or select a sentence (Tab, then arrow keys) "
-                                          "to see its translation."))
+    content.append(E.p({"class": "hint"}, HINT))
     content += [E.div({"class": "row"}, cell(u, "fr"), cell(u, "en")) for u in article.units]
     terms = [e for e in article.entries if not e.is_name]
     if terms:
@@ -143,7 +144,7 @@ def index_page(view: BookView, colophon: str, editions: tuple[str, ...]) -> etre
     if any(m["subtitle"].values()):
         heading.append(E.p({"class": "subtitle"}, *both(m["subtitle"])))
     about = [E.p({"class": "description"}, *both(m["description"]))] if any(m["description"].values()) else []
-    credits = [E.p({"class": "info"}, " · ".join(x for x in (m["editor"], m["publisher"], m["date"]) if x))]
+    credits = [E.p({"class": "info"}, " · ".join(x for x in dict.fromkeys((m["editor"], m["publisher"], m["date"])) if x))]
     items = []
     for article in view.articles:
         name = {lang: article.title.text(lang) for lang in LANGS}

@@ -85,9 +85,10 @@ class Checker:
             return headers[where]
         start = next((headers[".".join(parts[:k])] for k in range(len(parts) - 1, 0, -1)
                       if ".".join(parts[:k]) in headers), 0)
-        for n, line in enumerate(self.lines[start:], start=start + 1):
-            if re.match(rf"{re.escape(parts[-1])}\s*=", line.strip()):
-                return n
+        for key in reversed(parts):  # a key inside an inline table is found by its table's key
+            for n, line in enumerate(self.lines[start:], start=start + 1):
+                if re.match(rf"{re.escape(key)}\s*=", line.strip()):
+                    return n
         return 0
 
     def line_of(self, where: str) -> str:
