@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa epubcheck wfrench
+# the browser test (tests/test_browser.py): headless Chromium driven through its WebDriver
+BROWSER_PACKAGES := chromium chromium-driver
 ARGOS_VERSION := 1.11.0
 
 .PHONY: venv deps book test bench models clean
@@ -25,7 +27,7 @@ $(TEST_STAMP): $(STAMP)
 	touch $(TEST_STAMP)
 
 deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES) $(BROWSER_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "Installing Debian packages:" $$missing; \

@@ -22,9 +22,9 @@ ASSETS = ("style.css", "bilingue.js")
 BLOCK_TAGS = {"kicker": "p", "title": "h1", "heading": "h2", "paragraph": "p", "list_item": "li", "attribution": "p"}
 INFO_LABELS = {"date": "Date", "updated": "Mis à jour / Updated", "author": "Auteur / Author",
                "source": "Source", "url": "Adresse / Address"}
-HINT = ("Survolez ou touchez une phrase pour voir sa traduction ; au clavier : Tab, puis ↑ ↓ de phrase en phrase, "
-        "← → vers la traduction, Tab vers les termes de la phrase. / Hover or tap a sentence to see its translation; "
-        "keyboard: Tab, then ↑ ↓ from sentence to sentence, ← → to the translation, Tab to the sentence's terms.")
+HINT = ("Survolez ou touchez une phrase pour voir sa traduction. / Hover over or tap a sentence to see its translation.",
+        " Clavier : Tab, puis ↑ ↓ de phrase en phrase, ← → vers la traduction, Tab vers les termes de la phrase. / "
+        "Keyboard: Tab, then ↑ ↓ from sentence to sentence, ← → to the translation, Tab to the sentence's terms.")
 EDITION_LABELS = {"bilingue": "bilingue / bilingual", "english": "English", "francais": "français"}
 
 
@@ -121,7 +121,7 @@ def article_page(view: BookView, index: int, colophon: str) -> etree._ElementTre
     content = [E.div({"class": "row title-row"}, *title_cells)]
     if article.info:
         content.append(E.p({"class": "info"}, " · ".join(f"{INFO_LABELS[k]} : {v}" for k, v in article.info.items())))
-    content.append(E.p({"class": "hint"}, HINT))
+    content.append(E.p({"class": "hint"}, HINT[0], E.span({"class": "keys"}, HINT[1])))
     content += [E.div({"class": "row"}, cell(u, "fr"), cell(u, "en")) for u in article.units]
     terms = [e for e in article.entries if not e.is_name]
     if terms:
