@@ -133,7 +133,7 @@ def build(options: Options) -> dict:
         raise StrictFailure(f"{len(violations)} glossary violation(s); nothing published. First: "
                             f"{violations[0]['where']} «{violations[0]['term']}» requires “{violations[0]['required']}”")
     colophon = (f"Traduction automatique / machine translation: {label}. "
-                f"Glossaire / glossary: {options.glossary.name}, {len(glossary.entries)} entries. Built by bilingue.")
+                f"Glossaire / glossary: {len(glossary.entries)} entrées / entries. Fabriqué avec / made with bilingue.")
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=options.out.parent if options.out.parent.exists() else None))
     try:
         with timer.stage("publish"):
