@@ -149,3 +149,38 @@ def test_epub_chapter_sets_the_english_apart_at_600px(browser, built, tmp_path):
     browser.save_screenshot(str(SCREENSHOTS / "epub-chapter.png"))
     browser.execute_script("arguments[0].scrollIntoView()", items[0])
     browser.save_screenshot(str(SCREENSHOTS / "epub-chapter-list.png"))
+
+
+# Every element with its own text: its colour and the first opaque background behind it.
+TEXT_COLOURS = """
+const opaque = e => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+  if (c !== 'rgba(0, 0, 0, 0)') return c; } return 'rgb(255, 255, 255)'; };
+return [...document.querySelectorAll('body *')].filter(e => e.getClientRects().length &&
+  [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .map(e => [e.tagName + '.' + e.className, getComputedStyle(e).color, opaque(e)]);
+"""
+
+
+def hex_colour(css: str) -> str:
+    red, green, blue = (int(float(x)) for x in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_meets_wcag_aa_contrast_in_light_and_dark(browser, built, scheme):
+    from pipeline.publish.meta import contrast
+
+    out, _ = built
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                            {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    try:
+        for page in ("index.html", ARTICLE, "glossaire.html"):
+            open_page(browser, (out / "html" / page).as_uri(), 1366)
+            checked = browser.execute_script(TEXT_COLOURS)
+            assert len(checked) > 10
+            for what, colour, background in checked:
+                ratio = contrast(hex_colour(colour), hex_colour(background))
+                assert ratio >= 4.5, f"{page} {what}: {colour} on {background} is {ratio:.2f}:1"
+        browser.save_screenshot(str(SCREENSHOTS / f"html-{scheme}-glossary.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})

@@ -8,6 +8,7 @@ in it in both languages, the origin of its English and its QA flags.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..glossary import Entry
@@ -143,7 +144,12 @@ def sentences(u: Unit) -> list[Sentence]:
 
 
 def sorted_entries(entries) -> tuple[Entry, ...]:
-    return tuple(sorted(entries, key=lambda e: (e.fr.casefold(), e.fr)))
+    """Entries in dictionary order: accents and case do not move a word (``à but…`` under a)."""
+    return tuple(sorted(entries, key=lambda e: (plain_letters(e.fr), e.fr)))
+
+
+def plain_letters(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def label(fr: str, en: str, langs: tuple[str, ...]) -> str:
