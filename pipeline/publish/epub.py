@@ -15,7 +15,6 @@ import os
 import subprocess
 import tempfile
 import zipfile
-from importlib.resources import files
 from pathlib import Path
 
 import pypandoc
@@ -24,6 +23,7 @@ from . import cover, meta
 from .view import EDITIONS, ArticleView, BookView, Unit, label
 
 PANDOC_API = [1, 23, 1, 1]  # pandoc-types version of the pandoc in the pinned pypandoc-binary
+STYLESHEET = Path(__file__).with_name("epub.css")
 FILES = {"bilingue": "bilingue.epub", "english": "english.epub", "francais": "francais.epub"}
 
 
@@ -193,14 +193,14 @@ def publish_epub(view: BookView, out: Path, edition: str = "bilingue") -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         cover_path = Path(tmp) / "cover.svg"
         cover_path.write_text(cover.svg(view.metadata, langs), encoding="utf-8")
-        css = Path(tmp) / "book.css"
-        css.write_bytes(files(__package__).joinpath("epub.css").read_bytes())
-        subprocess.run(
+        done = subprocess.run(
             [pypandoc.get_pandoc_path(), "--from=json", "--to=epub3", f"--output={out}", "--toc", "--toc-depth=2",
-             "--split-level=1", f"--css={css}"],
+             "--split-level=1", f"--css={STYLESHEET}"],
             input=json.dumps(document(view, edition, cover_path), ensure_ascii=False).encode(),
-            env={**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(view.metadata)}, check=True, capture_output=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(view.metadata)}, capture_output=True,
         )
+    if done.returncode:
+        raise RuntimeError(f"pandoc could not write {out}: {done.stderr.decode(errors='replace').strip()}")
     if len(langs) > 1:
         declare_languages(out, langs)
     return out

@@ -9,14 +9,15 @@ the foot of the page. Built as lxml trees, so all text is escaped.
 """
 from __future__ import annotations
 
-from importlib.resources import files
+import shutil
 from pathlib import Path
 
 from lxml import etree
 from lxml.builder import E
 
+from ..glossary import Entry
 from .epub import FILES
-from .view import LANGS, ArticleView, BookView, Mark, Sentence, Unit
+from .view import LANGS, BookView, Mark, Sentence, Unit
 
 ASSETS = ("style.css", "bilingue.js")
 BLOCK_TAGS = {"kicker": "p", "title": "h1", "heading": "h2", "paragraph": "p", "list_item": "li", "attribution": "p"}
@@ -28,8 +29,8 @@ HINT = ("Survolez ou touchez une phrase pour voir sa traduction. / Hover over or
 EDITION_LABELS = {"bilingue": "bilingue / bilingual", "english": "English", "francais": "français"}
 
 
-def term_id(mark_or_entry) -> str:
-    entry = getattr(mark_or_entry, "entry", mark_or_entry)
+def term_id(entry: Entry) -> str:
+    """A fragment id for a glossary entry: ``t-puissance-de-calcul``."""
     return "t-" + "-".join("".join(c if c.isalnum() else " " for c in entry.fr.casefold()).split())
 
 
@@ -42,7 +43,7 @@ def marked_text(text: str, marks: list[Mark]) -> list:
         if not mark.first or mark.entry.is_name or mark.start < pos:
             continue
         out.append(text[pos:mark.start])
-        out.append(E.a(text[mark.start:mark.end], {"class": "term", "href": f"#{term_id(mark)}"}))
+        out.append(E.a(text[mark.start:mark.end], {"class": "term", "href": f"#{term_id(mark.entry)}"}))
         pos = mark.end
     out.append(text[pos:])
     return [part for part in out if not isinstance(part, str) or part]
@@ -177,7 +178,7 @@ def publish_html(view: BookView, out: Path, colophon: str, editions: tuple[str, 
     article and the stylesheet and script; return the pages."""
     out.mkdir(parents=True, exist_ok=True)
     for asset in ASSETS:
-        (out / asset).write_bytes(files(__package__).joinpath(asset).read_bytes())
+        shutil.copyfile(Path(__file__).with_name(asset), out / asset)
     pages = {"index.html": index_page(view, colophon, editions), "glossaire.html": glossary_page(view, colophon)}
     for n, article in enumerate(view.articles):
         pages[f"{article.slug}.html"] = article_page(view, n, colophon)
