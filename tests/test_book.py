@@ -282,3 +282,19 @@ def test_english_terms_come_from_what_the_translate_stage_recorded(tmp_path):
     assert english.text_content() == en
     assert english.text == "The alliance progresses and the " and [a.text for a in english] == ["partnership"]
     assert [a.text for a in tree.xpath("//span[@id='fr-a1-b2-s1']/a[@class='term']")] == ["partenariat"]
+
+
+def test_an_untitled_article_is_headed_by_its_first_heading_shown_once():
+    where = Provenance("x.txt", 1)
+
+    def block(kind, fr, n):
+        return Block(kind=kind, raw=fr, where=where, clean=fr,
+                     segments=[Segment(id=f"a1-b{n}-s1", fr=fr, where=where, en=f"EN {fr}")])
+
+    article = Article(source=Path("x.txt"), slug="x", blocks=[
+        block("paragraph", "Un premier paragraphe sans titre au-dessus.", 1),
+        block("heading", "Une intertitre", 2), block("paragraph", "La suite du texte.", 3)])
+    view = project(Book(title="t", articles=[article], metadata={}))
+    assert view.articles[0].title.text("fr") == "Une intertitre"
+    assert view.articles[0].title.text("en") == "EN Une intertitre"
+    assert [u.kind for u in view.articles[0].units] == ["paragraph", "paragraph"]

@@ -185,3 +185,16 @@ def test_text_meets_wcag_aa_contrast_in_light_and_dark(browser, built, scheme):
         browser.save_screenshot(str(SCREENSHOTS / f"html-{scheme}-glossary.png"))
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_print_shows_the_text_without_controls(browser, built):
+    out, _ = built
+    open_page(browser, (out / "html" / ARTICLE).as_uri(), 1366)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        fr, en = first_body_row(browser)
+        assert fr.is_displayed() and en.is_displayed()
+        for selector in ("header.site", "nav.pager", ".hint"):
+            assert not browser.find_element(By.CSS_SELECTOR, selector).is_displayed(), selector
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
