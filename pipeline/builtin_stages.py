@@ -5,18 +5,20 @@ from __future__ import annotations
 from . import clean, engines, ingest, qa, review, segment, translate
 from . import glossary as gl
 from .model import Book
-from .publish.epub import publish_epub
+from .publish import meta
+from .publish.epub import publish_editions
 from .publish.html import publish_html
+from .publish.view import project
 from .stages import Context, StrictFailure, stage
 
 
 @stage("ingest", per_article=True)
 def read_sources(book: Book, ctx: Context) -> Book:
-    """Read every source file under --seeds into an article of typed blocks."""
+    """Read every source under --seeds into articles of typed blocks; book.toml gives titles."""
     book.articles = ingest.ingest(ctx.options.seeds).articles
     for number, article in enumerate(book.articles, start=1):
         article.number = number
-    return book
+    return meta.apply(book, ctx.metadata)
 
 
 @stage("clean", per_article=True)
@@ -92,21 +94,21 @@ def refuse_on_qa_errors(summary: dict) -> None:
 
 
 def colophon(book: Book, ctx: Context) -> str:
-    return (f"Traduction automatique / machine translation: {book.engine}. "
-            f"Glossaire / glossary: {ctx.options.glossary.name}, {len(ctx.glossary.entries)} entries. Built by bilingue.")
+    return (f"Traduction automatique / machine translation: {book.engine}. Glossaire / glossary: "
+            f"{len(ctx.glossary.entries)} entrées / entries. Fabriqué avec / made with bilingue.")
 
 
 @stage("html")
 def write_html(book: Book, ctx: Context) -> Book:
-    """Write the bilingual HTML site: an index and one page per article."""
-    publish_html(book, ctx.staging / "html", colophon(book, ctx))
+    """Write the bilingual HTML site: an index, one page per article, the glossary."""
+    publish_html(project(book), ctx.staging / "html", colophon(book, ctx), ctx.options.editions)
     return book
 
 
 @stage("epub")
 def write_epub(book: Book, ctx: Context) -> Book:
-    """Write the bilingual EPUB 3 (pandoc)."""
-    publish_epub(book, ctx.staging / "bilingue.epub", colophon(book, ctx))
+    """Write the EPUB 3 editions (bilingual, English, French) through pandoc."""
+    publish_editions(project(book), ctx.staging, ctx.options.editions)
     return book
 
 

@@ -23,13 +23,15 @@ DEFAULT_REPORT = Path("output") / "report.json"
 def cmd_build(args) -> int:
     options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
                               strict=args.strict, beam_size=args.beam_size, batch_size=args.batch_size,
-                              force=args.force, config=args.config)
+                              force=args.force, book=args.book,
+                              editions=tuple(builder.FILES) if args.edition == "all" else (args.edition,))
     report = builder.build(options)
     if report.get("up_to_date"):
         print(f"{args.out} is up to date: nothing it depends on changed since the last build (--force rebuilds)")
         return 0
     counts = report["counts"]
-    print(f"Built {args.out}/html/index.html and {args.out}/bilingue.epub with {report['engine']} ({report['model_id']}): "
+    epubs = " ".join(f"{args.out}/{builder.FILES[e]}" for e in options.editions)
+    print(f"Built {args.out}/html/index.html and {epubs} with {report['engine']} ({report['model_id']}): "
           f"{counts['articles']} articles, {counts['segments']} segments "
           f"({report['translated']} translated, {report['reused']} from memory, {report['approved']} approved), "
           f"glossary compliance {report['glossary']['compliance']:.1%}, {counts['findings']} findings to review "
@@ -91,12 +93,12 @@ def corpus_texts(seeds: Path, glossary: Path) -> list[str]:
 def cmd_stages(args) -> int:
     from .stages import REGISTRY, Context, Pipeline
 
-    pipeline = Pipeline.from_config(Context(builder.Options(config=args.config)))
+    pipeline = Pipeline.from_config(Context(builder.Options(book=args.book)))
     for n, name in enumerate(pipeline.names, start=1):
         print(f"{n:2}. {name:10} {REGISTRY[name].description}")
     idle = [name for name in REGISTRY if name not in pipeline.names]
     if idle:
-        print(f"registered, not in {args.config.name}'s [pipeline] stages: {', '.join(idle)}")
+        print(f"registered, not in {args.book.name}'s [pipeline] stages: {', '.join(idle)}")
     return 0
 
 
@@ -211,7 +213,8 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="run the whole pipeline: seeds/ -> output/",
                        description="Clean, translate and publish every seeds/*.txt article. "
-                                   "Writes output/html/, output/bilingue.epub, output/review/ and output/report.json.")
+                                   "Writes output/html/, output/bilingue.epub, output/english.epub, "
+                                   "output/francais.epub, output/review/ and output/report.json.")
     b.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of French .txt articles (default: seeds)")
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     b.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto",
@@ -220,8 +223,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-size", type=positive, default=128,
                    help="segments per engine call; each finished batch is saved in the memory (default: 128)")
     b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
-    b.add_argument("--config", type=Path, default=builder.ROOT / "book.toml",
-                   help="book configuration: the book's metadata and [pipeline] stages (default: book.toml)")
+    b.add_argument("--book", type=Path, default=builder.ROOT / "book.toml",
+                   help="the book's titles, publisher, rights, identifier, date and [pipeline] stages (default: book.toml)")
+    b.add_argument("--edition", choices=("all", *builder.FILES), default="all",
+                   help="EPUB edition to write: bilingue, english, francais or all (default: all)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1, nothing published) on any glossary violation")
     b.add_argument("--force", action="store_true",
                    help="rebuild even when no source, data file, option or model changed since the last build")
@@ -266,7 +271,7 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("stages", help="list the pipeline's stages in the order they run",
                         description="List the stages `bilingue build` runs, from book.toml's [pipeline] stages "
                                     "(the built-in list when it has none), and the registered stages not in use.")
-    sp.add_argument("--config", type=Path, default=builder.ROOT / "book.toml", help="book configuration (default: book.toml)")
+    sp.add_argument("--book", type=Path, default=builder.ROOT / "book.toml", help="book configuration (default: book.toml)")
     sp.set_defaults(run=cmd_stages)
 
     m = sub.add_parser("models", help="install an Argos fr->en package (from a .argosmodel file, or online)")
