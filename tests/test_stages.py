@@ -28,9 +28,11 @@ def seeds(tmp_path):
 
 
 def config(tmp_path, stages, code=()):
+    """A book.toml: the project's, with a [pipeline] table of ``stages`` (and ``code``)."""
     path = tmp_path / "book.toml"
-    path.write_text("[pipeline]\n" + f"code = {list(code)!r}\n".replace("'", '"')
-                    + "stages = [" + ", ".join(f'"{s}"' for s in stages) + "]\n", encoding="utf-8")
+    pipeline = "[pipeline]\n" + f"code = {list(code)!r}\n".replace("'", '"')
+    pipeline += "stages = [" + ", ".join(f'"{s}"' for s in stages) + "]\n"
+    path.write_text((ROOT / "book.toml").read_text(encoding="utf-8") + "\n" + pipeline, encoding="utf-8")
     return path
 
 
@@ -58,19 +60,19 @@ def test_a_stage_is_one_registration_and_one_line_of_configuration(tmp_path, see
     stages.insert(stages.index("verify"), "shout")
     path = config(tmp_path, stages, code=["toy.py"])
     done = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--engine", "apertium",
-                   "--config", str(path))
+                   "--book", str(path))
     assert done.returncode == 0, done.stderr
     english = english_on_page(tmp_path / "out")
     assert english and all(e == e.upper() and any(c.isalpha() for c in e) for e in english)
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["stages"] == stages and "shout" in report["seconds"]
-    listed = run_cli("stages", "--config", str(path)).stdout
+    listed = run_cli("stages", "--book", str(path)).stdout
     assert "shout      A toy stage: every English segment in capitals." in listed
 
 
 def test_a_stage_can_be_switched_off(tmp_path, seeds):
     without_epub = [s for s in DEFAULT_STAGES if s != "epub"]
-    build.build(options(tmp_path, seeds, config=config(tmp_path, without_epub)))
+    build.build(options(tmp_path, seeds, book=config(tmp_path, without_epub)))
     assert (tmp_path / "out" / "html" / "index.html").exists()
     assert not (tmp_path / "out" / "bilingue.epub").exists()
 
@@ -78,8 +80,8 @@ def test_a_stage_can_be_switched_off(tmp_path, seeds):
 def test_an_unknown_stage_is_a_clear_error(tmp_path, seeds):
     path = config(tmp_path, ["ingest", "clen"])
     with pytest.raises(DataFileError, match=r"book.toml: \[pipeline\] stages: unknown stage\(s\) clen"):
-        build.build(options(tmp_path, seeds, config=path))
-    done = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "o"), "--config", str(path))
+        build.build(options(tmp_path, seeds, book=path))
+    done = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "o"), "--book", str(path))
     assert done.returncode == 2 and "clen" in done.stderr and "Traceback" not in done.stderr
 
 

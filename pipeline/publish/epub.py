@@ -20,7 +20,7 @@ from pathlib import Path
 import pypandoc
 
 from . import cover, meta
-from .view import EDITIONS, ArticleView, BookView, Unit, label
+from .view import EDITIONS, SAFE_LINK, ArticleView, BookView, Run, Unit, label, runs
 
 PANDOC_API = [1, 23, 1, 1]  # pandoc-types version of the pandoc in the pinned pypandoc-binary
 STYLESHEET = Path(__file__).with_name("epub.css")
@@ -73,33 +73,66 @@ def meta_text(text: str) -> dict:
 
 # --- the book in one edition --------------------------------------------------------
 
-def twin_inlines(texts: dict[str, str], langs: tuple[str, ...]) -> list:
-    """One line in the edition's languages: ``French / English`` (the English its own span)."""
+def twin_inlines(texts: dict[str, list], langs: tuple[str, ...]) -> list:
+    """One line in the edition's languages: ``French / English`` (the English its own span);
+    ``texts`` holds each language's text, or its inlines."""
+    texts = {lang: inlines(t) if isinstance(t, str) else t for lang, t in texts.items()}
     if len(langs) == 1:
-        return inlines(texts[langs[0]])
-    return [span(inlines(texts["fr"]), lang="fr"), {"t": "Space"}, span([{"t": "Str", "c": "/"}], "sep"),
-            {"t": "Space"}, span(inlines(texts["en"]), "en", lang="en")]
+        return texts[langs[0]]
+    return [span(texts["fr"], lang="fr"), {"t": "Space"}, span([{"t": "Str", "c": "/"}], "sep"),
+            {"t": "Space"}, span(texts["en"], "en", lang="en")]
 
 
 def unit_blocks(u: Unit, langs: tuple[str, ...]) -> list:
     if u.kind == "list":
         return [{"t": "BulletList", "c": [language_blocks(item, langs, plain) for item in u.items]}]
     if u.kind == "heading":
-        return [header(2, twin_inlines({lang: u.text(lang) for lang in langs}, langs))]
+        return [header(2, twin_inlines({lang: unit_inlines(u, lang) for lang in langs}, langs))]
     blocks = language_blocks(u, langs, para)
     return [div(blocks, u.kind)] if u.kind in ("kicker", "attribution") else blocks
+
+
+def styled_inlines(text: str, pieces: tuple[Run, ...]) -> list:
+    """pandoc inlines for ``text`` with the source's emphasis, strong, code and links."""
+    out: list = []
+    for run in pieces:
+        piece = text[run.start:run.end]
+        if run.style is None:
+            edge = [{"t": "Space"}] if piece[:1].isspace() and piece.strip() else []
+            out += edge + inlines(piece) + ([{"t": "Space"}] if piece[-1:].isspace() else [])
+        elif run.style.kind == "code":
+            out.append({"t": "Code", "c": [attr(), piece]})
+        elif run.style.kind == "link" and run.style.target.startswith(SAFE_LINK):
+            out.append({"t": "Link", "c": [attr(), styled_inlines(text, run.inside), [run.style.target, ""]]})
+        else:
+            kind = {"emph": "Emph", "strong": "Strong"}.get(run.style.kind, "Span")
+            content = styled_inlines(text, run.inside)
+            out.append({"t": kind, "c": [attr(), content] if kind == "Span" else content})
+    return out
+
+
+def unit_inlines(u: Unit, lang: str) -> list:
+    """The unit's sentences in one language, each with its source formatting, in a span
+    whose id names the segment (``fr-a1-b2-s1``), as in the HTML: QA checks the twins."""
+    out: list = []
+    for i, s in enumerate(u.sentences):
+        if i:
+            out.append({"t": "Space"})
+        content = styled_inlines(s.text[lang], runs(0, len(s.text[lang]), s.styles[lang]))
+        out.append({"t": "Span", "c": [attr(f"{lang}-{s.id}", ("seg",)), content]})
+    return out
 
 
 def language_blocks(u: Unit, langs: tuple[str, ...], kind) -> list:
     """The unit's text in each language; in the bilingual edition each one in a block
     that carries its ``lang`` (the English styled apart)."""
     if len(langs) == 1:
-        return [kind(inlines(u.text(langs[0])))]
-    return [div([kind(inlines(u.text(lang)))], *(("en",) if lang == "en" else ()), lang=lang) for lang in langs]
+        return [kind(unit_inlines(u, langs[0]))]
+    return [div([kind(unit_inlines(u, lang))], *(("en",) if lang == "en" else ()), lang=lang) for lang in langs]
 
 
 def article_blocks(article: ArticleView, langs: tuple[str, ...]) -> list:
-    title = {lang: article.title.text(lang) for lang in langs}
+    title = {lang: unit_inlines(article.title, lang) for lang in langs}
     blocks = [header(1, twin_inlines(title, langs), id=article.id)]
     if article.kicker:
         blocks += unit_blocks(article.kicker, langs)

@@ -10,6 +10,7 @@ the foot of the page. Built as lxml trees, so all text is escaped.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -17,7 +18,7 @@ from lxml.builder import E
 
 from ..glossary import Entry
 from .epub import FILES
-from .view import LANGS, BookView, Mark, Sentence, Unit
+from .view import LANGS, SAFE_LINK, BookView, Mark, Run, Sentence, Unit, runs
 
 ASSETS = ("style.css", "bilingue.js")
 BLOCK_TAGS = {"kicker": "p", "title": "h1", "heading": "h2", "paragraph": "p", "list_item": "li", "attribution": "p"}
@@ -49,10 +50,34 @@ def marked_text(text: str, marks: list[Mark]) -> list:
     return [part for part in out if not isinstance(part, str) or part]
 
 
+STYLE_TAGS = {"emph": "em", "strong": "strong", "code": "code"}
+
+
+def styled(text: str, pieces: tuple[Run, ...], marks: list[Mark], in_link: bool = False) -> list:
+    """The source's formatting (emphasis, strong, code, links) around the marked terms; no
+    term link inside a source link (links do not nest)."""
+    out: list = []
+    for run in pieces:
+        if run.style is None:
+            inside = [replace(m, start=m.start - run.start, end=m.end - run.start) for m in marks
+                      if run.start <= m.start and m.end <= run.end]
+            piece = text[run.start:run.end]
+            out += [piece] if in_link else marked_text(piece, inside)
+            continue
+        link = run.style.kind == "link"
+        children = styled(text, run.inside, marks, in_link or link)
+        if link and run.style.target.startswith(SAFE_LINK) and not in_link:
+            out.append(E.a({"href": run.style.target, "class": "source-link"}, *children))
+        else:
+            out.append(E(STYLE_TAGS.get(run.style.kind, "span"), *children))
+    return out
+
+
 def sentence_span(sentence: Sentence, lang: str):
     other = "en" if lang == "fr" else "fr"
+    text = sentence.text[lang]
     return E.span({"class": "seg", "id": f"{lang}-{sentence.id}", "data-twin": f"{other}-{sentence.id}",
-                   "tabindex": "-1"}, *marked_text(sentence.text[lang], sentence.marks[lang]))
+                   "tabindex": "-1"}, *styled(text, runs(0, len(text), sentence.styles[lang]), sentence.marks[lang]))
 
 
 def block_element(u: Unit, lang: str):
@@ -116,9 +141,10 @@ def pager(view: BookView, index: int):
 
 def article_page(view: BookView, index: int, colophon: str) -> etree._ElementTree:
     article = view.articles[index]
-    title_cells = [E.div({"lang": lang, "class": f"cell {lang}"},
-                         *([block_element(article.kicker, lang)] if article.kicker else []),
-                         block_element(article.title, lang)) for lang in LANGS]
+    # The kicker follows the title, as in the EPUB (where a chapter starts at its title):
+    # every writer shows the segments in the view's one order.
+    title_cells = [E.div({"lang": lang, "class": f"cell {lang}"}, block_element(article.title, lang),
+                         *([block_element(article.kicker, lang)] if article.kicker else [])) for lang in LANGS]
     content = [E.div({"class": "row title-row"}, *title_cells)]
     if article.info:
         content.append(E.p({"class": "info"}, " · ".join(f"{INFO_LABELS[k]} : {v}" for k, v in article.info.items())))

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 
 from ..glossary import Entry
 from ..model import Article, Block, Book, Flag, Segment
+from ..model import Mark as Style
+from ..readers import carry_marks
 
 LANGS = ("fr", "en")
 EDITIONS = {"bilingue": ("fr", "en"), "english": ("en",), "francais": ("fr",)}
 ARTICLE_INFO = ("date", "updated", "author", "source", "url")
+SAFE_LINK = ("https://", "http://", "mailto:")  # a source's javascript: link must not become one of ours
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,39 @@ class Sentence:
     marks: dict[str, list[Mark]]
     origin: str = ""
     flags: tuple[Flag, ...] = ()
+    styles: dict[str, list[Style]] = field(default_factory=lambda: {"fr": [], "en": []})  # the source's formatting
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of a sentence's text, ``[start, end)``: plain, or in a ``style`` holding
+    the runs inside it (a link around an emphasis…)."""
+
+    start: int
+    end: int
+    style: Style | None = None
+    inside: tuple["Run", ...] = ()
+
+
+def runs(start: int, end: int, styles: list[Style]) -> tuple[Run, ...]:
+    """``[start, end)`` cut into plain runs and styled runs, nested as the styles nest.
+
+    >>> [(r.start, r.end, r.style and r.style.kind) for r in runs(0, 10, [Style(2, 5, "emph")])]
+    [(0, 2, None), (2, 5, 'emph'), (5, 10, None)]
+    """
+    out: list[Run] = []
+    pos = start
+    for style in sorted(styles, key=lambda s: (s.start, -s.end)):
+        if style.start < pos:
+            continue  # inside the previous style: it is in that run
+        if style.start > pos:
+            out.append(Run(pos, style.start))
+        inner = [s for s in styles if s is not style and style.start <= s.start and s.end <= style.end]
+        out.append(Run(style.start, style.end, style, runs(style.start, style.end, inner)))
+        pos = style.end
+    if pos < end:
+        out.append(Run(pos, end))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -121,10 +157,25 @@ def group(blocks: list[Block]) -> list[Unit]:
 
 def unit(block: Block) -> Unit:
     seen: dict[str, set[str]] = {lang: set() for lang in LANGS}
-    return Unit(block.kind, tuple(sentence(s, seen) for s in block.segments), where=str(block.where))
+    styles = carry_marks(block.raw, block.clean, block.marks)
+    return Unit(block.kind, tuple(sentence(s, seen, styles) for s in block.segments), where=str(block.where))
 
 
-def sentence(segment: Segment, seen: dict[str, set[str]]) -> Sentence:
+def sentence_styles(segment: Segment, block_styles: list[Style]) -> dict[str, list[Style]]:
+    """The block's formatting that falls inside this segment, in the segment's offsets;
+    in the English, a link whose words came through unchanged (a name, a title) keeps its target."""
+    french = [Style(s.start - segment.start, s.end - segment.start, s.kind, s.target) for s in block_styles
+              if segment.start <= s.start and s.end <= segment.end]
+    english = []
+    for s in (s for s in french if s.kind == "link"):
+        anchor = segment.fr[s.start:s.end]
+        at = segment.en.find(anchor)
+        if at >= 0:
+            english.append(Style(at, at + len(anchor), "link", s.target))
+    return {"fr": french, "en": english}
+
+
+def sentence(segment: Segment, seen: dict[str, set[str]], block_styles: list[Style] = ()) -> Sentence:
     """One twin pair; ``seen`` holds the entries already marked earlier in the unit."""
     spans = {
         "fr": [(h.start, h.end, h.entry) for h in segment.terms],
@@ -136,7 +187,8 @@ def sentence(segment: Segment, seen: dict[str, set[str]]) -> Sentence:
         for start, end, entry in sorted(found, key=lambda span: span[0]):
             marks[lang].append(Mark(start, end, entry, entry.fr not in seen[lang]))
             seen[lang].add(entry.fr)
-    return Sentence(segment.id, {"fr": segment.fr, "en": segment.en}, marks, segment.origin, tuple(segment.flags))
+    return Sentence(segment.id, {"fr": segment.fr, "en": segment.en}, marks, segment.origin, tuple(segment.flags),
+                    sentence_styles(segment, list(block_styles)))
 
 
 def sentences(u: Unit) -> list[Sentence]:
