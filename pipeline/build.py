@@ -135,7 +135,8 @@ def build(options: Options) -> dict:
             publish_html(book, staging / "html", colophon)
             publish_epub(book, staging / "bilingue.epub", colophon)
         with timer.stage("review"):
-            review.write_review(book, staging, violations, label)
+            book.engine = label
+            review.write_review(book, staging, previous=options.out / "review")
         report = {
             "inputs": fingerprint,
             "engine": engine.name,

@@ -1,0 +1,70 @@
+"""What the editor reviews, under ``<out>/review/``, written by every build:
+
+- ``index.html`` and ``<article>.html``: raw French, cleaned French with each repair in
+  place, English with its origin, glossary verdicts, QA flags and post-edits; filters for
+  repaired blocks, flagged segments and English changed since the previous build;
+- ``<article>.clean.diff``: word diff raw -> cleaned French, one hunk per change, rules on
+  each hunk header; ``<article>.en.diff``: the English changed since the previous build;
+- ``<article>.changes.txt``: every change and finding, as ``bilingue clean --explain``;
+- ``report.md``: findings, removals and glossary violations;
+- ``xliff/<article>.xlf``: XLIFF 1.2 for a CAT tool (``bilingue tm import`` reads it back);
+- ``english.json``: each segment's English, what the next build compares with.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lxml import etree
+
+from ..model import Book
+from .diffs import clean_diff, english_diff, english_lines, explain
+from .page import article_page, index_page
+from .report import review_report
+from .xliff import write_xliff
+
+ENGLISH = "english.json"
+FORMAT = 1
+
+
+def previous_english(review: Path | None) -> dict[str, list[list[str]]] | None:
+    """Article slug -> [source key, English] of the build whose review is in ``review``;
+    None when there is none (or it cannot be read: then nothing counts as changed)."""
+    if review is None:
+        return None
+    try:
+        data = json.loads((review / ENGLISH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("articles"), dict):
+        return None
+    return data["articles"]
+
+
+def write_review(book: Book, out_dir: Path, previous: Path | None = None) -> Path:
+    """Write the review of ``book`` into ``out_dir/review``; ``previous`` is the previous
+    build's review folder (read before anything is written), to show what changed."""
+    before = previous_english(previous)
+    review = out_dir / "review"
+    review.mkdir(parents=True, exist_ok=True)
+    for article in book.articles:
+        earlier = before.get(article.slug) if before is not None else None
+        (review / f"{article.slug}.clean.diff").write_text(clean_diff(article), encoding="utf-8")
+        (review / f"{article.slug}.en.diff").write_text(english_diff(article, earlier), encoding="utf-8")
+        (review / f"{article.slug}.changes.txt").write_text("\n".join(explain(article)) + "\n", encoding="utf-8")
+        write_html(article_page(article, book, earlier), review / f"{article.slug}.html")
+        write_xliff(article, review / "xliff")
+    write_html(index_page(book, before), review / "index.html")
+    (review / "report.md").write_text(review_report(book), encoding="utf-8")
+    english = {"format": FORMAT, "articles": {a.slug: english_lines(a) for a in book.articles}}
+    (review / ENGLISH).write_text(json.dumps(english, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    return review
+
+
+def write_html(tree: etree._ElementTree, path: Path) -> None:
+    path.write_bytes(b"<!DOCTYPE html>\n" + etree.tostring(tree, method="html", encoding="utf-8"))
+
+
+def write_report(path: Path, report: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
