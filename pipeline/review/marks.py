@@ -26,7 +26,7 @@ def is_invisible(char: str) -> bool:
     >>> [is_invisible(c) for c in ("a", " ", "\\u202f", "\\u200b", "\\u202e")]
     [False, False, True, True, True]
     """
-    if char == " ":
+    if char in " \n":  # a line break is layout, and never inside a diff line
         return False
     return char in MARKS or unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zs", "Zl", "Zp")
 

@@ -57,9 +57,7 @@ def word_edits(old: str, new: str) -> list[WordEdit]:
         if n + 1 < len(opcodes) and opcodes[n + 1][0] == "equal":
             _, k1, k2, _, _ = opcodes[n + 1]
             equal_after = a_at[k2] - a_at[k1]
-        edit = WordEdit(a_at[i1], a_at[i2], b_at[j1], b_at[j2])
-        if not (old[edit.a1 : edit.a2] + new[edit.b1 : edit.b2]).isspace():
-            edit = widen(old, edit, equal_before, equal_after)
+        edit = widen(old, new, WordEdit(a_at[i1], a_at[i2], b_at[j1], b_at[j2]), equal_before, equal_after)
         if edits and edit.a1 <= edits[-1].a2:
             last = edits.pop()
             edit = WordEdit(last.a1, max(last.a2, edit.a2), last.b1, max(last.b2, edit.b2))
@@ -68,15 +66,19 @@ def word_edits(old: str, new: str) -> list[WordEdit]:
     return edits
 
 
-def widen(old: str, edit: WordEdit, room_left: int, room_right: int) -> WordEdit:
+def widen(old: str, new: str, edit: WordEdit, room_left: int, room_right: int) -> WordEdit:
     """Grow an edit over the unchanged characters around it up to the nearest spaces
-    (the unchanged text is the same on both sides, so both spans grow alike)."""
+    (the unchanged text is the same on both sides, so both spans grow alike); an edit
+    that starts or ends with a space does not grow on that side."""
+    pieces = [p for p in (old[edit.a1 : edit.a2], new[edit.b1 : edit.b2]) if p]
     left = 0
-    while left < room_left and not old[edit.a1 - left - 1].isspace():
-        left += 1
+    if not any(p[0].isspace() for p in pieces):
+        while left < room_left and not old[edit.a1 - left - 1].isspace():
+            left += 1
     right = 0
-    while right < room_right and not old[edit.a2 + right].isspace():
-        right += 1
+    if not any(p[-1].isspace() for p in pieces):
+        while right < room_right and not old[edit.a2 + right].isspace():
+            right += 1
     return WordEdit(edit.a1 - left, edit.a2 + right, edit.b1 - left, edit.b2 + right)
 
 

@@ -51,6 +51,7 @@ def article_xliff(article: Article) -> bytes:
                 target.set("state", "final")
                 unit.markapproved(True)
             else:
+                unit.markapproved(False)  # translate-toolkit approves any unit given a target
                 target.set("state", "needs-review-translation")
                 target.set("state-qualifier", "mt-suggestion")
                 unit.addalttrans(segment.en, origin=MACHINE_ORIGIN)
