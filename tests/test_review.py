@@ -258,3 +258,46 @@ def test_a_malformed_tmx_is_a_data_error(tmp_path):
     path.write_text("<tmx version='1.4'><body><tu>", encoding="utf-8")
     done = run_cli("tm", "--approved", str(tmp_path / "approved.tmx"), "import", str(path), cwd=tmp_path)
     assert done.returncode == 2 and "not a readable TMX" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_verdicts_flags_and_post_edits_are_shown_and_filterable(tmp_path, terms, known_repairs):
+    """The book as the stages leave it (real Apertium English), with a QA flag and a
+    post-edit recorded on segments as the QA stages record them."""
+    from pipeline import engines, segment
+    from pipeline.model import Change, Flag
+    from pipeline.review import write_review
+    from pipeline.translate import translate
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "pdg.txt").write_text("La réunion annuelle\nLe PDG parle aux salariés.\nLa séance se termine tôt.\n"
+                                   "Les salariés rentrent chez eux.\n", encoding="utf-8")
+    book = segment.segment(clean.clean(ingest.ingest(seeds), terms, known_repairs))
+    engine = engines.select("apertium")
+    translate(book, engine, terms, approved={"Le PDG parle aux salariés.": "The boss talks to the staff."})
+    book.engine = f"{engine.name} ({engine.model_id})"
+    _, boss, late, home = book.segments
+    late.flags.append(Flag("length_ratio", "warning", "the English is much shorter than the French"))
+    home.flags.append(Flag("untranslated", "info", "a word left in French", accepted="a name"))
+    last_word = late.en.split()[-1]
+    late.en_changes.append(Change("en_term", "xyz", last_word, late.where))
+    write_review(book, tmp_path / "out")
+
+    tree = review_page(tmp_path / "out", "pdg")
+    assert sorted(li.get("id") for li in tree.xpath("//li[@data-flagged]")) == sorted([boss.id, late.id])
+    item = tree.xpath(f'//li[@id="{boss.id}"]')[0]
+    assert "✗ glossary «PDG» requires “CEO”" in item.text_content() and item.xpath('.//*[contains(@class, "origin-approved")]')
+    item = tree.xpath(f'//li[@id="{late.id}"]')[0]
+    assert "length_ratio (warning): the English is much shorter" in item.text_content()
+    assert item.xpath('string(.//span[@class="postedit"])') == last_word
+    assert tree.xpath(f'//li[@id="{home.id}"]//li[@class="flag-accepted"]')
+    assert "only flagged segments (2)" in tree.xpath("string(//form)")
+    report = (tmp_path / "out" / "review" / "report.md").read_text(encoding="utf-8")
+    assert "«PDG» requires “CEO”" in report.split("## Glossary violations")[1]
+    notes = read_notes(tmp_path / "out" / "review" / "xliff" / "pdg.xlf")
+    assert "glossary: «PDG» -> CEO: MISSING" in notes[boss.fr] and "flag length_ratio (warning)" in notes[late.fr]
+
+
+def read_notes(path: Path) -> dict[str, str]:
+    with path.open("rb") as f:
+        return {u.source: u.getnotes() for u in xlifffile(f).units}

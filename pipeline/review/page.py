@@ -78,7 +78,7 @@ def rule_description(rule_id: str) -> str:
 
 def why(changes: list[Change]) -> str:
     """What a highlighted repair shows on hover or focus: each rule, its reason, its words."""
-    return "\n".join(f"{c.rule}: {rule_description(c.rule)}\n  {visible(c.before)} → {visible(c.after)}"
+    return "\n".join(f"{c.rule}: {rule_description(c.rule)}\n  {visible(c.before)} → {visible(c.after) or '(removed)'}"
                      for c in changes)
 
 
