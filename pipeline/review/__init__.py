@@ -18,8 +18,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import Book
-from .marks import visible
 from .diffs import clean_diff, english_diff, english_lines, explain
+from .marks import visible
 from .page import article_page, index_page
 from .report import review_report
 from .xliff import write_xliff
@@ -63,17 +63,17 @@ def write_review(book: Book, out_dir: Path, previous: Path | None = None) -> Pat
 
 
 def write_html(tree: etree._ElementTree, path: Path) -> None:
-    """Serialise a page; any invisible character a page part did not mark (in a flag's
-    message, a tooltip…) is marked here, so none reaches the browser."""
+    """Serialise a page; an invisible character that a page part did not mark (in a title,
+    a flag's message…) is marked here, so none can hide or reorder text in the browser."""
     for element in tree.iter():
         element.text, element.tail = mark_all(element.text), mark_all(element.tail)
         for name, value in element.attrib.items():
-            element.set(name, visible(value))
+            element.set(name, visible(value, spaces=False))
     path.write_bytes(b"<!DOCTYPE html>\n" + etree.tostring(tree, method="html", encoding="utf-8"))
 
 
 def mark_all(text: str | None) -> str | None:
-    return visible(text) if text else text
+    return visible(text, spaces=False) if text else text
 
 
 def write_report(path: Path, report: dict) -> None:

@@ -52,10 +52,17 @@ def runs(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def visible(text: str) -> str:
-    """``text`` with every invisible character replaced by its mark.
+TYPOGRAPHIC_SPACES = frozenset("\u202f\u00a0")
+
+
+def visible(text: str, spaces: bool = True) -> str:
+    """``text`` with every invisible character replaced by its mark; with ``spaces``
+    false, no-break spaces stay as they are (in running text they are only spaces).
 
     >>> visible("Microsoft\\u202f: 14\\u00a0%\\u200b")
     'Microsoft⍽: 14⎵%⟨U+200B⟩'
+    >>> visible("Microsoft\\u202f: 14\\u00a0%\\u200b", spaces=False) == "Microsoft\\u202f: 14\\u00a0%⟨U+200B⟩"
+    True
     """
-    return "".join(mark(piece)[0] if hidden else piece for piece, hidden in runs(text))
+    return "".join(mark(piece)[0] if hidden and (spaces or piece not in TYPOGRAPHIC_SPACES) else piece
+                   for piece, hidden in runs(text))

@@ -1,7 +1,8 @@
 """The review pages: for each block the raw French, the cleaned French with every repair
 marked in place, and the English with its origin, glossary verdicts, QA flags and
 post-edits. Self-contained (inline CSS and script) and built as an lxml tree, so every
-piece of text is escaped; invisible characters are shown as marks, never written out."""
+piece of text is escaped; invisible characters in the reviewed text are shown as named marks,
+and bidi controls or zero-width characters are never written out anywhere on a page."""
 from __future__ import annotations
 
 from lxml import etree
@@ -27,6 +28,7 @@ h1{font-size:1.4rem;margin:.2rem 0}
 .filters{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:1px solid #ccc;z-index:2}
 .filters label{margin-right:1.2rem}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
+table.articles th:first-child{width:40%}
 th,td{border-bottom:1px solid #e3e3e3;padding:.4rem .5rem;vertical-align:top;text-align:left}
 th.where,td.where{width:4.5rem}
 td.raw{color:#555}
@@ -222,7 +224,7 @@ def article_page(article: Article, book: Book, previous: list[list[str]] | None)
                    *[(c.where.line, removed_row(c)) for c in article.removed if c.rule != "blank_lines"]],
                   key=lambda pair: pair[0])
     body = [r for _, r in rows]
-    header = E.header(E.p(E.a("← all articles", href="index.html")), E.h1({"lang": "fr"}, *shown(article.title)),
+    header = E.header(E.p(E.a("← all articles", href="index.html")), E.h1({"lang": "fr"}, article.title),
                       E.p({"class": "label"}, f"Source: {article.source.name} · Engine: {book.engine or 'unknown'} · ",
                           E.a("word diff", href=f"{article.slug}.clean.diff"), " · ",
                           E.a("English diff", href=f"{article.slug}.en.diff"), " · ",
@@ -231,7 +233,7 @@ def article_page(article: Article, book: Book, previous: list[list[str]] | None)
                       legend(), filters(body))
     table = E.table(E.thead(E.tr(E.th({"class": "where"}, "line"), E.th("raw French"), E.th("cleaned French"),
                                  E.th("English"))), E.tbody(*body))
-    return page(f"Review: {visible(article.title)}", header, E.main(table))
+    return page(f"Review: {article.title}", header, E.main(table))
 
 
 def index_page(book: Book, previous: dict[str, list[list[str]]] | None) -> etree._ElementTree:
@@ -251,7 +253,7 @@ def index_page(book: Book, previous: dict[str, list[list[str]]] | None) -> etree
     header = E.header(E.h1(f"Review: {book.title}"), E.p({"class": "label"}, f"Engine: {book.engine or 'unknown'}"),
                       *([E.ul({"class": "label"}, *stats)] if stats else []),
                       E.p(E.a("report.md", href="report.md"), " — findings, removals and glossary violations as text"))
-    table = E.table(E.thead(E.tr(*[E.th(h) for h in heads])), E.tbody(*rows))
+    table = E.table({"class": "articles"}, E.thead(E.tr(*[E.th(h) for h in heads])), E.tbody(*rows))
     return page(f"Review: {book.title}", header, E.main(table))
 
 
