@@ -13,7 +13,7 @@ import json
 
 from ..model import Article, Segment
 from .marks import LEGEND, visible
-from .words import changes_at, groups, locate_changes, render_group, rule_ids, word_edits
+from .words import WordEdit, block_repairs, bounded_word_edits, groups, render_group, rule_ids
 
 CONTEXT = 40  # characters of unchanged text on each side of a change
 
@@ -55,13 +55,13 @@ def clean_diff(article: Article) -> str:
         if block is None:
             continue
         prefix = line[: len(line) - len(block.raw)] if line.endswith(block.raw) else ""
-        cleaned = prefix + block.clean
-        located = locate_changes(block)
-        for group in groups(word_edits(line, cleaned), CONTEXT):
-            start, end = group[0].b1 - len(prefix), group[-1].b2 - len(prefix)
-            rules = rule_ids(changes_at(located, block, start, end)) or ["structure"]
+        repairs = block_repairs(block)
+        for group in groups(repairs.edits, CONTEXT):
+            rules = rule_ids(repairs.changes_at(group[0].b1, group[-1].b2)) or ["structure"]
+            in_line = [WordEdit(e.a1 + len(prefix), e.a2 + len(prefix), e.b1 + len(prefix), e.b2 + len(prefix))
+                       for e in group]
             out.append(f"@@ -{old_line},1 +{new_line},1 @@ {', '.join(rules)}")
-            out.append(render_group(line, cleaned, group, CONTEXT))
+            out.append(render_group(line, prefix + block.clean, in_line, CONTEXT))
     return "\n".join(out) + "\n"
 
 
@@ -109,7 +109,7 @@ def english_diff(article: Article, previous: list[list[str]] | None) -> str:
         if op == "equal":
             for i, j in zip(range(i1, i2), range(j1, j2)):
                 old, new = previous[i][1], current[j][1]
-                for group in groups(word_edits(old, new), CONTEXT):
+                for group in groups(bounded_word_edits(old, new), CONTEXT):
                     out.append(f"@@ -{i + 1},1 +{j + 1},1 @@ {describe(segments[j])}")
                     out.append(render_group(old, new, group, CONTEXT))
             continue

@@ -13,7 +13,7 @@ from ..model import Article, Block, Book, Change, Segment
 from .diffs import english_status, source_key
 from .marks import LEGEND, mark, runs, visible
 from .report import verdicts
-from .words import changes_at, locate_changes, rule_ids, word_edits
+from .words import block_repairs, bounded_word_edits, rule_ids
 
 ARTICLE_RULES = {
     "metadata": "a scraped metadata field (date, author…) moved out of the text",
@@ -104,12 +104,12 @@ def attrs(**flags) -> dict[str, str]:
 def repaired_text(block: Block) -> list:
     """The cleaned French with each change shown in place as removed and added words,
     its rules and reasons on hover or focus."""
-    located = locate_changes(block)
+    repairs = block_repairs(block)
     out: list = []
     pos = 0
-    for edit in word_edits(block.raw, block.clean):
+    for edit in repairs.edits:
         out += shown(block.clean[pos : edit.b1])
-        changes = changes_at(located, block, edit.b1, edit.b2)
+        changes = repairs.changes_at(edit.b1, edit.b2)
         removed, added = block.raw[edit.a1 : edit.a2], block.clean[edit.b1 : edit.b2]
         parts = ([E("del", *shown(removed))] if removed else []) + ([E.ins(*shown(added))] if added else [])
         out.append(E.span({"class": "fix", "tabindex": "0", "data-rules": " ".join(rule_ids(changes)),
@@ -165,7 +165,7 @@ def previous_english(old: str, new: str) -> list:
     """The previous English with what this build changed struck through and added."""
     out: list = []
     pos = 0
-    for edit in word_edits(old, new):
+    for edit in bounded_word_edits(old, new):
         out += shown(old[pos : edit.a1])
         if edit.a2 > edit.a1:
             out.append(E("del", *shown(old[edit.a1 : edit.a2])))

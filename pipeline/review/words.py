@@ -8,6 +8,7 @@ no-break space stays visible (see ``marks``).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 
@@ -131,26 +132,54 @@ def render_group(old: str, new: str, group: list[WordEdit], width: int) -> str:
     return "".join(parts)
 
 
-# --- which rule made which change ---------------------------------------------------------
+# --- which rule made which change -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Located:
-    """Where in the cleaned text some repairs ended up: ``clean[start:end]``."""
+class Piece:
+    """A run of the cleaned text: copied unchanged from the raw text (at ``raw_at``), or
+    written by ``changes``."""
 
-    start: int
-    end: int
-    changes: tuple[Change, ...]
+    text: str
+    raw_at: int | None
+    changes: tuple[Change, ...] = ()
 
 
-def locate_changes(block: Block) -> list[Located] | None:
-    """Replay the block's changes on its raw text to find where each one ended up in the
-    cleaned text; None when the replay does not give the cleaned text (then a change can
-    only be attributed to its block).
+@dataclass
+class BlockRepairs:
+    """A block's repairs as word edits raw -> cleaned, each with the changes behind it."""
 
-    Each rule's changes are recorded left to right as (words before, words after); a
-    later change that touches an earlier one's words takes it over."""
-    text, located = block.raw, []
+    block: Block
+    edits: list[WordEdit]
+    pieces: list[Piece] | None  # None: the changes could not be replayed
+
+    def changes_at(self, start: int, end: int) -> list[Change]:
+        """The changes behind ``clean[start:end]``: every change of the block when they
+        could not be replayed."""
+        if self.pieces is None:
+            return list(self.block.changes)
+        out, at = [], 0
+        for piece in self.pieces:
+            if piece.raw_at is None and overlaps(at, at + len(piece.text), start, end):
+                out += piece.changes
+            at += len(piece.text)
+        return out
+
+
+def block_repairs(block: Block) -> BlockRepairs:
+    pieces = replay(block)
+    if pieces is None:
+        return BlockRepairs(block, bounded_word_edits(block.raw, block.clean), None)
+    return BlockRepairs(block, edits_from_pieces(block.raw, block.clean, pieces), pieces)
+
+
+def replay(block: Block) -> list[Piece] | None:
+    """Replay the block's changes on its raw text, keeping track of what each one wrote;
+    None when the replay does not give the cleaned text.
+
+    Each rule's changes are recorded left to right as (words before, words after), so a
+    change is found after the previous one of the same rule."""
+    text, pieces = block.raw, [Piece(block.raw, 0)]
     cursor, rule = 0, None
     for change in block.changes:
         if change.rule != rule:
@@ -161,14 +190,99 @@ def locate_changes(block: Block) -> list[Located] | None:
         end = at + len(change.before)
         if not change.after and not text[:at].strip():  # a removed prefix takes the spaces around it
             at, end = 0, end + len(text[end:]) - len(text[end:].lstrip())
-        delta = len(change.after) - (end - at)
-        touched = [l for l in located if overlaps(l.start, l.end, at, end)]
-        located = [l if l.end <= at else Located(l.start + delta, l.end + delta, l.changes)
-                   for l in located if l not in touched]
-        located.append(Located(at, at + len(change.after), tuple(c for l in touched for c in l.changes) + (change,)))
+        pieces = replace(pieces, at, end, change)
         text = text[:at] + change.after + text[end:]
         cursor = at + len(change.after)
-    return sorted(located, key=lambda l: l.start) if text == block.clean else None
+    return pieces if text == block.clean else None
+
+
+def replace(pieces: list[Piece], at: int, end: int, change: Change) -> list[Piece]:
+    """``pieces`` with text[at:end] replaced by ``change.after``; a written piece the
+    change touches is taken into the new piece whole, with its changes."""
+    before, touched, after, pos = [], [], [], 0
+    for piece in pieces:
+        start, stop = pos, pos + len(piece.text)
+        pos = stop
+        if piece.raw_at is None and overlaps(start, stop, at, end):
+            touched.append((start, piece))
+        elif stop <= at:
+            before.append(piece)
+        elif start >= end:
+            after.append(piece)
+        else:  # an unchanged piece the change cuts: keep its parts outside [at, end)
+            if start < at:
+                before.append(Piece(piece.text[: at - start], piece.raw_at))
+            if stop > end:
+                after.append(Piece(piece.text[end - start :], piece.raw_at + end - start))
+    written, changes = change.after, ()
+    if touched:
+        first, last = touched[0], touched[-1]
+        head = first[1].text[: max(0, at - first[0])]
+        tail = last[1].text[max(0, end - last[0]) :]
+        written = head + change.after + tail
+        changes = tuple(c for _, p in touched for c in p.changes)
+    return [*before, Piece(written, None, (*changes, change)), *after]
+
+
+def written_regions(raw: str, pieces: list[Piece]) -> list[WordEdit]:
+    """Each run of written pieces as the span it replaced in raw and the span it fills in clean."""
+    regions: list[WordEdit] = []
+    a = b = 0
+    for n, piece in enumerate(pieces):
+        if piece.raw_at is not None:
+            a = piece.raw_at + len(piece.text)
+        elif regions and regions[-1].b2 == b and (n == 0 or pieces[n - 1].raw_at is None):
+            last = regions.pop()
+            regions.append(WordEdit(last.a1, last.a2, last.b1, b + len(piece.text)))
+        else:
+            following = next((p.raw_at for p in pieces[n + 1 :] if p.raw_at is not None), len(raw))
+            regions.append(WordEdit(a, following, b, b + len(piece.text)))
+        b += len(piece.text)
+    return regions
+
+
+def edits_from_pieces(raw: str, clean: str, pieces: list[Piece]) -> list[WordEdit]:
+    """Word edits from the replay: each written region is diffed word by word with the
+    words around it, so the cost grows with the changes, not with the text."""
+    regions = written_regions(raw, pieces)
+    edits: list[WordEdit] = []
+    for n, r in enumerate(regions):
+        room_left = r.a1 - (regions[n - 1].a2 if n else 0)
+        room_right = (regions[n + 1].a1 if n + 1 < len(regions) else len(raw)) - r.a2
+        left = right = 0
+        while left < room_left and not raw[r.a1 - left - 1].isspace():
+            left += 1
+        while right < room_right and not raw[r.a2 + right].isspace():
+            right += 1
+        a0, b0 = r.a1 - left, r.b1 - left
+        edits += [WordEdit(e.a1 + a0, e.a2 + a0, e.b1 + b0, e.b2 + b0)
+                  for e in word_edits(raw[a0 : r.a2 + right], clean[b0 : r.b2 + right])]
+    return merge(edits)
+
+
+def merge(edits: list[WordEdit]) -> list[WordEdit]:
+    """Edits that overlap or touch become one."""
+    out: list[WordEdit] = []
+    for edit in sorted(edits, key=lambda e: (e.a1, e.b1)):
+        if out and edit.a1 <= out[-1].a2:
+            last = out.pop()
+            edit = WordEdit(last.a1, max(last.a2, edit.a2), last.b1, max(last.b2, edit.b2))
+        out.append(edit)
+    return out
+
+
+LONGEST_DIFF = 20_000  # characters; difflib's time grows with length times changes
+
+
+def bounded_word_edits(old: str, new: str) -> list[WordEdit]:
+    """``word_edits``, or for long texts one edit from the first to the last difference."""
+    if len(old) + len(new) <= LONGEST_DIFF:
+        return word_edits(old, new)
+    if old == new:
+        return []
+    head = len(os.path.commonprefix([old, new]))
+    tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
+    return [WordEdit(head, len(old) - tail, head, len(new) - tail)]
 
 
 def overlaps(s1: int, e1: int, s2: int, e2: int) -> bool:
@@ -176,14 +290,6 @@ def overlaps(s1: int, e1: int, s2: int, e2: int) -> bool:
     if s1 == e1 or s2 == e2:
         return s1 <= e2 and s2 <= e1
     return s1 < e2 and s2 < e1
-
-
-def changes_at(located: list[Located] | None, block: Block, start: int, end: int) -> list[Change]:
-    """The changes behind ``clean[start:end]``: every change of the block when they
-    could not be located."""
-    if located is None:
-        return list(block.changes)
-    return [c for l in located if overlaps(l.start, l.end, start, end) for c in l.changes]
 
 
 def rule_ids(changes: list[Change]) -> list[str]:

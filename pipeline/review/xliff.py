@@ -13,14 +13,14 @@ from pathlib import Path
 from translate.storage.xliff import xlifffile
 
 from ..memory import MACHINE_ORIGIN
-from ..model import Article, Block, Segment
+from ..model import Article, Segment
 from .report import verdicts
-from .words import changes_at, locate_changes, rule_ids
+from .words import BlockRepairs, block_repairs, rule_ids
 
 
-def segment_notes(segment: Segment, block: Block) -> list[str]:
-    start = block.clean.find(segment.fr)
-    rules = rule_ids(changes_at(locate_changes(block), block, start, start + len(segment.fr))) if start >= 0 else []
+def segment_notes(segment: Segment, repairs: BlockRepairs) -> list[str]:
+    start = repairs.block.clean.find(segment.fr)
+    rules = rule_ids(repairs.changes_at(start, start + len(segment.fr))) if start >= 0 else []
     notes = [f"origin: {' '.join(p for p in (segment.origin, segment.route) if p) or 'none'}"]
     if rules:
         notes.append(f"French repairs: {', '.join(rules)}")
@@ -35,6 +35,7 @@ def segment_notes(segment: Segment, block: Block) -> list[str]:
 def article_xliff(article: Article) -> bytes:
     store = xlifffile(sourcelanguage="fr", targetlanguage="en")
     for block in article.blocks:
+        repairs = block_repairs(block)
         for segment in block.segments:
             if not segment.fr:
                 continue
@@ -42,7 +43,7 @@ def article_xliff(article: Article) -> bytes:
             unit.setid(segment.id)
             unit.target = segment.en
             unit.addlocation(str(segment.where))
-            for note in segment_notes(segment, block):
+            for note in segment_notes(segment, repairs):
                 unit.addnote(note, origin="developer")
             target = unit.getlanguageNode(lang=None, index=1)
             if target is None:  # no English to review
