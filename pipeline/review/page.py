@@ -38,7 +38,7 @@ td.raw{color:#555}
 .fix:focus{box-shadow:0 0 0 2px #2a7}
 del{color:#b22;background:#fde8e8;margin-right:.15em}
 ins{color:#075;text-decoration:none;font-weight:600}
-.inv{color:#a0a;font-size:.75em;border:1px dotted #c9c;border-radius:2px;padding:0 1px}
+.inv{color:#a0a;font-size:.9em;border:1px dotted #c9c;border-radius:2px;padding:0 1px}
 .removed{color:#b22;font-style:italic}
 ol.segs{margin:0;padding-left:1.2rem}
 li.seg{margin-bottom:.4rem}
@@ -155,7 +155,7 @@ def segment_item(segment: Segment, status: str, previous_en: str | None) -> etre
               for f in segment.flags]
     notes += [E.li({"class": "postedit"}, f"post-edit {c.rule}: {c.before} → {c.after}") for c in segment.en_changes]
     if status == "changed" and previous_en is not None:
-        notes.append(E.li("before: ", *previous_english(previous_en, segment.en)))
+        notes.append(E.li("previous build: ", *previous_english(previous_en, segment.en)))
     return E.li(attrs(class_="seg", id=segment.id, data_flagged=is_flagged(segment), data_changed=bool(status)),
                 E.span({"lang": "en"}, *english_text(segment)), E.br(), *chips,
                 *([E.ul({"class": "notes"}, *notes)] if notes else []))
