@@ -146,13 +146,13 @@ def cmd_review(args) -> int:
     for a CAT tool into --xliff DIR."""
     import shutil
 
+    if args.xliff and args.xliff.resolve().is_relative_to(args.out.resolve()):
+        raise DataFileError(f"{args.xliff}: inside {args.out}, which every build rewrites; choose a folder outside it")
     report = builder.build(builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary))
     review = args.out / "review"
     state = "up to date" if report.get("up_to_date") else "rebuilt"
     print(f"Review ({state}): {review}/index.html, word diffs {review}/*.clean.diff and *.en.diff, {review}/report.md")
     if args.xliff:
-        if args.xliff.resolve().is_relative_to(args.out.resolve()):
-            raise DataFileError(f"{args.xliff}: inside {args.out}, which every build rewrites; choose a folder outside it")
         args.xliff.mkdir(parents=True, exist_ok=True)
         files = sorted((review / "xliff").glob("*.xlf"))
         for path in files:

@@ -301,3 +301,31 @@ def test_verdicts_flags_and_post_edits_are_shown_and_filterable(tmp_path, terms,
 def read_notes(path: Path) -> dict[str, str]:
     with path.open("rb") as f:
         return {u.source: u.getnotes() for u in xlifffile(f).units}
+
+
+def test_new_french_is_marked_new_and_a_damaged_record_is_no_previous_build(first_build, tmp_path):
+    root = tmp_path / "editor"
+    shutil.copytree(first_build, root)
+    out = root / "out"
+    wind = root / "seeds" / "vent.txt"
+    wind.write_text(wind.read_text(encoding="utf-8") + "Les pêcheurs observent les oiseaux marins.\n", encoding="utf-8")
+    done = run_cli("review", "--seeds", str(root / "seeds"), "--out", str(out), "--engine", "apertium", cwd=root)
+    assert done.returncode == 0, done.stderr
+    marked = review_page(out, "vent").xpath("//li[@data-changed]")
+    assert [li.get("data-changed") for li in marked] == ["new"]
+    assert "Les pêcheurs" not in marked[0].text_content()  # the English, not the French, is listed
+    hunks_en = hunks((out / "review" / "vent.en.diff").read_text(encoding="utf-8"))
+    assert len(hunks_en) == 1 and "new French" in hunks_en[0][0] and hunks_en[0][1].startswith("{+")
+    assert not review_page(out, "solaire").xpath("//li[@data-changed]")
+
+    (out / "review" / "english.json").write_text('{"format": 1, "articles": {"vent": [["x"]]}}', encoding="utf-8")
+    done = run_cli("build", "--seeds", str(root / "seeds"), "--out", str(out), "--engine", "apertium", "--force",
+                   cwd=root)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "No previous build" in (out / "review" / "vent.en.diff").read_text(encoding="utf-8")
+
+
+def test_review_refuses_to_write_xliff_inside_the_output(tmp_path):
+    done = run_cli("review", "--out", str(tmp_path / "out"), "--xliff", str(tmp_path / "out" / "x"), cwd=tmp_path)
+    assert done.returncode == 2 and "choose a folder outside it" in done.stderr
+    assert not (tmp_path / "out").exists()

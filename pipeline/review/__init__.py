@@ -37,9 +37,12 @@ def previous_english(review: Path | None) -> dict[str, list[list[str]]] | None:
         data = json.loads((review / ENGLISH).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("articles"), dict):
+    articles = data.get("articles") if isinstance(data, dict) and data.get("format") == FORMAT else None
+    if not isinstance(articles, dict) or not all(
+            isinstance(lines, list) and all(isinstance(line, list) and len(line) == 2 and all(isinstance(x, str) for x in line)
+                                            for line in lines) for lines in articles.values()):
         return None
-    return data["articles"]
+    return articles
 
 
 def write_review(book: Book, out_dir: Path, previous: Path | None = None) -> Path:

@@ -156,7 +156,7 @@ def segment_item(segment: Segment, status: str, previous_en: str | None) -> etre
     notes += [E.li({"class": "postedit"}, f"post-edit {c.rule}: {c.before} → {c.after}") for c in segment.en_changes]
     if status == "changed" and previous_en is not None:
         notes.append(E.li("previous build: ", *previous_english(previous_en, segment.en)))
-    return E.li(attrs(class_="seg", id=segment.id, data_flagged=is_flagged(segment), data_changed=bool(status)),
+    return E.li(attrs(class_="seg", id=segment.id, data_flagged=is_flagged(segment), data_changed=status),
                 E.span({"lang": "en"}, *english_text(segment)), E.br(), *chips,
                 *([E.ul({"class": "notes"}, *notes)] if notes else []))
 
