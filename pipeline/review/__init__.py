@@ -38,11 +38,15 @@ def previous_english(review: Path | None) -> dict[str, list[list[str]]] | None:
     except (OSError, ValueError):
         return None
     articles = data.get("articles") if isinstance(data, dict) and data.get("format") == FORMAT else None
-    if not isinstance(articles, dict) or not all(
-            isinstance(lines, list) and all(isinstance(line, list) and len(line) == 2 and all(isinstance(x, str) for x in line)
-                                            for line in lines) for lines in articles.values()):
+    if not isinstance(articles, dict) or not all(map(is_english_record, articles.values())):
         return None
     return articles
+
+
+def is_english_record(lines) -> bool:
+    """A list of [source key, English] pairs of strings."""
+    return isinstance(lines, list) and all(
+        isinstance(line, list) and len(line) == 2 and all(isinstance(x, str) for x in line) for line in lines)
 
 
 def write_review(book: Book, out_dir: Path, previous: Path | None = None) -> Path:
