@@ -115,7 +115,7 @@ def write_epub(book: Book, ctx: Context) -> Book:
 @stage("review")
 def write_review(book: Book, ctx: Context) -> Book:
     """Write the editor's review: annotated diffs of the repairs and report.md."""
-    review.write_review(book, ctx.staging, book.stats.get("glossary", {}).get("violations", []), book.engine)
+    review.write_review(book, ctx.staging, previous=ctx.options.out / "review")
     return book
 
 

@@ -140,7 +140,7 @@ def glossary_stats(args) -> int:
 
 
 def cmd_tm(args) -> int:
-    from .memory import Memory, read_tmx, write_tmx
+    from .memory import Memory, read_reviewed, read_tmx, write_tmx
 
     if args.action == "export":
         pairs = {}
@@ -152,13 +152,32 @@ def cmd_tm(args) -> int:
         write_tmx(args.tmx, pairs)
         print(f"wrote {len(pairs)} translation units to {args.tmx}")
     else:
-        imported = read_tmx(args.file)
-        if not imported:
-            raise DataFileError(f"{args.file}: no fr->en translation units found")
+        imported = read_reviewed(args.file)
         approved = read_tmx(args.approved)
         approved.update(imported)
         write_tmx(args.approved, approved)
         print(f"imported {len(imported)} approved translations into {args.approved}")
+    return 0
+
+
+def cmd_review(args) -> int:
+    """Bring the build up to date (its review is part of it), then copy the XLIFF files
+    for a CAT tool into --xliff DIR."""
+    import shutil
+
+    if args.xliff and args.xliff.resolve().is_relative_to(args.out.resolve()):
+        raise DataFileError(f"{args.xliff}: inside {args.out}, which every build rewrites; choose a folder outside it")
+    report = builder.build(builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary))
+    review = args.out / "review"
+    state = "up to date" if report.get("up_to_date") else "rebuilt"
+    print(f"Review ({state}): {review}/index.html, word diffs {review}/*.clean.diff and *.en.diff, {review}/report.md")
+    if args.xliff:
+        args.xliff.mkdir(parents=True, exist_ok=True)
+        files = sorted((review / "xliff").glob("*.xlf"))
+        for path in files:
+            shutil.copyfile(path, args.xliff / path.name)
+        print(f"wrote {len(files)} XLIFF files to {args.xliff}: edit them in a CAT tool, mark what you reviewed as "
+              f"approved (or signed-off/final), then run `bilingue tm import FILE.xlf`")
     return 0
 
 
@@ -258,13 +277,13 @@ def parser() -> argparse.ArgumentParser:
     ge.add_argument("--tbx", type=Path, required=True, help="file to write")
     g.set_defaults(run=cmd_glossary)
 
-    t = sub.add_parser("tm", help="export or import translation memory (TMX)")
+    t = sub.add_parser("tm", help="export or import translation memory (TMX; import also reads XLIFF)")
     t.add_argument("--memory", type=Path, default=Path("output") / ".cache" / "tm.sqlite")
     t.add_argument("--approved", type=Path, default=builder.ROOT / "tm" / "approved.tmx")
     ts = t.add_subparsers(dest="action", required=True)
     te = ts.add_parser("export", help="write the memory and approved translations as TMX")
     te.add_argument("--tmx", type=Path, required=True)
-    ti = ts.add_parser("import", help="add a reviewed TMX file to the approved translations")
+    ti = ts.add_parser("import", help="add a reviewed TMX or XLIFF file (its approved units) to the approved translations")
     ti.add_argument("file", type=Path)
     t.set_defaults(run=cmd_tm)
 
@@ -273,6 +292,19 @@ def parser() -> argparse.ArgumentParser:
                                     "(the built-in list when it has none), and the registered stages not in use.")
     sp.add_argument("--book", type=Path, default=builder.ROOT / "book.toml", help="book configuration (default: book.toml)")
     sp.set_defaults(run=cmd_stages)
+
+    r = sub.add_parser("review", help="bring the build and its review pages up to date; export XLIFF for a CAT tool",
+                       description="Build as `bilingue build` does (nothing is redone when nothing changed) and show "
+                                   "where the review is: output/review/index.html (French before and after repair, "
+                                   "English with origin and flags), word diffs and report.md. --xliff DIR also writes "
+                                   "one XLIFF 1.2 file per article there; import the approved units back with "
+                                   "`bilingue tm import FILE.xlf`.")
+    r.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of French .txt articles (default: seeds)")
+    r.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    r.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto")
+    r.add_argument("--glossary", type=Path, default=glossary_default)
+    r.add_argument("--xliff", type=Path, metavar="DIR", help="write one XLIFF 1.2 file per article into DIR")
+    r.set_defaults(run=cmd_review)
 
     m = sub.add_parser("models", help="install an Argos fr->en package (from a .argosmodel file, or online)")
     m.add_argument("model", nargs="?", type=Path, help="path to translate-fr_en-*.argosmodel (default: download with argospm)")

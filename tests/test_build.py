@@ -100,7 +100,7 @@ def test_report_and_review(built):
     diffs = sorted((out / "review").glob("*.clean.diff"))
     assert len(diffs) == 5
     first = diffs[0].read_text(encoding="utf-8")
-    assert "rules: " in first and "garbage_phrase" in first and "+Ces dernières années, Microsoft et OpenAI" in first
+    assert "garbage_phrase" in first and "Ces dernières années, Microsoft [-que le béton ey-]{+et+} OpenAI" in first
     review = (out / "review" / "report.md").read_text(encoding="utf-8")
     assert "[boilerplate] À lire également" in review and "suspect_phrase" in review
 
