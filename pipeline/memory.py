@@ -121,12 +121,8 @@ def move_aside(path: Path) -> Path:
 
 
 def read_tmx(path: Path) -> dict[str, str]:
-from lxml import etree
-
-from .tsv import DataFileError
-
-log = logging.getLogger("bilingue")
-
+    """Source -> target pairs of a TMX file (translate-toolkit's reader); {} when the file
+    does not exist."""
     from translate.storage.tmx import tmxfile
 
     if not path.exists():
@@ -134,12 +130,12 @@ log = logging.getLogger("bilingue")
     try:
         with path.open("rb") as f:
             store = tmxfile(f, "fr", "en")
-from lxml import etree
-
-from .tsv import DataFileError
-
-log = logging.getLogger("bilingue")
-
+    except etree.XMLSyntaxError as err:
+        raise DataFileError(f"{path}: line {err.lineno}: not valid XML ({err.msg}). Fix the file, or export it "
+                            f"again from your translation tool (TMX 1.4).") from None
+    except (AssertionError, ValueError):  # translate-toolkit's check of the root element
+        raise DataFileError(f"{path}: line 1: not a TMX file (the root element must be <tmx>). "
+                            f"Export it again from your translation tool (TMX 1.4).") from None
     return {unit.source: unit.target for unit in store.units if unit.source and unit.target}
 
 
