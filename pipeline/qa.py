@@ -967,17 +967,19 @@ def format_table(summary: dict, examples: int = 3) -> str:
     return "\n".join(lines)
 
 
-def markdown_section(summary: dict) -> list[str]:
+def markdown_section(summary: dict, escape=lambda text: text) -> list[str]:
     """The review report's QA section: each open flag with its check id and both texts,
-    then the accepted ones with the editor's reason."""
+    then the accepted ones with the editor's reason; ``escape`` neutralises source text."""
     lines = ["## Translation QA", ""]
     open_flags = [f for f in summary["flags"] if not f["accepted"]]
-    lines += [f"- {f['where'] or f['segment']} {f['segment']} [{f['check']}, {f['severity']}] {f['message']}"
-              + (f"\n  - FR: {f['fr']}\n  - EN: {f['en']}" if f["fr"] else "") for f in open_flags]
+    lines += [f"- {escape(f['where'] or f['segment'])} {f['segment']} [{f['check']}, {f['severity']}] "
+              f"{escape(f['message'])}" + (f"\n  - FR: {escape(f['fr'])}\n  - EN: {escape(f['en'])}" if f["fr"] else "")
+              for f in open_flags]
     if not open_flags:
         lines.append("No open flag.")
     accepted = [f for f in summary["flags"] if f["accepted"]]
     if accepted:
         lines += ["", "Accepted (glossary/qa-accepted.tsv):", ""]
-        lines += [f"- {f['segment']} [{f['check']}] {f['message']}: accepted, {f['accepted']}" for f in accepted]
+        lines += [f"- {f['segment']} [{f['check']}] {escape(f['message'])}: accepted, {escape(f['accepted'])}"
+                  for f in accepted]
     return lines + [""]

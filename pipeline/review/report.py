@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import glossary as gl
+from .. import qa
 from ..model import Book, Segment
 from .marks import visible
 
@@ -54,4 +55,6 @@ def review_report(book: Book) -> str:
     lines += [f"- {md(str(s.where))} {s.id}: «{md(hit.entry.fr)}» requires “{md(hit.required)}”\n"
               f"  - FR: {md(s.fr)}\n  - EN: {md(s.en)}" for s, hit in violations(book)] \
         or ["None: every glossary occurrence is honoured in the English."]
+    if "qa" in book.stats:
+        lines += [""] + qa.markdown_section(book.stats["qa"], md)
     return "\n".join(lines) + "\n"
