@@ -109,7 +109,7 @@ def test_every_option_that_shapes_the_output_invalidates_the_build(tmp_path, see
     assert any("chief executive" in e for e in english_on_page(tmp_path / "out"))
 
     without_epub = [s for s in DEFAULT_STAGES if s != "epub"]
-    for shaping in ({"strict": True}, {"title": "Another book"}, {"config": config(tmp_path, without_epub)}):
+    for shaping in ({"strict": True}, {"editions": ("english",)}, {"book": config(tmp_path, without_epub)}):
         again = build.build(options(tmp_path, seeds, **shaping))
         assert not again.get("up_to_date"), shaping
         assert again["translated"] == 0  # the English does not depend on these: the memory serves it
