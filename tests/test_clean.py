@@ -93,8 +93,9 @@ def test_straight_quotes_become_guillemets(ctx):
 
 
 def test_unpaired_quote_is_flagged_not_fixed(ctx):
-    assert cleaned('Un " seul guillemet.', ctx) == 'Un " seul guillemet.'
-    assert [f.kind for f in ctx.findings] == ["unpaired_quote"]
+    text, _, findings, _ = clean.clean_text('Un " seul guillemet.', "paragraph", ctx)
+    assert text == 'Un " seul guillemet.'
+    assert [f.kind for f in findings] == ["unpaired_quote"]
 
 
 def test_apostrophes_and_french_spacing(ctx):
