@@ -95,6 +95,12 @@ class Context:
     accepted_words: frozenset[str] = field(default_factory=lambda: load_word_list(ACCEPTED_WORDS))
     article_words: frozenset[str] = frozenset()  # lower-case words of the article's prose
 
+    @classmethod
+    def from_folder(cls, repairs: Repairs, glossary: Glossary, folder: Path = DATA) -> Context:
+        """The rules, rejected repairs and accepted words of ``folder`` (default: glossary/)."""
+        return cls(repairs, glossary, load_rules(folder / RULES_FILE.name),
+                   load_rejections(folder / REJECTED_REPAIRS.name), load_word_list(folder / ACCEPTED_WORDS.name))
+
     def for_article(self, article: Article) -> Context:
         words = {w for b in article.blocks if b.kind in PROSE for w in WORD.findall(b.clean or b.raw) if w.islower()}
         return dataclasses.replace(self, article_words=frozenset(words))
@@ -353,21 +359,31 @@ def quotes_to_guillemets(text: str, ctx: Context) -> Fix:
     return Fix([Edit(m.start(), m.end(), "«" if i % 2 == 0 else "»") for i, m in enumerate(marks)])
 
 
+CONTRACTION_HINT = re.compile(r"(?<!\w)(?:de|à) (?:le|les)(?!\w)", re.IGNORECASE)
+
+
 @rule("contraction", PROSE | HEADINGS)
 def contract_articles(text: str, ctx: Context) -> Fix:
     """Contract de/à with the article le/les (de le -> du, à les -> aux).
 
-    >>> fix("contraction", "la part de le marché et à les clients")
-    'la part du marché et aux clients'
-    >>> fix("contraction", "il décide de le faire")
-    'il décide de le faire'
+    Before a vowel or a mute h, le is elided instead (de l’homme, never du homme).
+
+    >>> fix("contraction", "la part de le marché et à les clients, au hasard")
+    'la part du marché et aux clients, au hasard'
+    >>> fix("contraction", "il décide de le faire, près de le hôtel")
+    'il décide de le faire, près de le hôtel'
     """
+    if not CONTRACTION_HINT.search(text):  # no candidate: spare the analysis
+        return Fix([])
     doc = nlp.parse(text)
     edits = []
-    for prep, art in zip(doc, doc[1:]):
+    for prep, art, nxt in zip(doc, doc[1:], itertools.chain(doc[2:], [None])):
         pair = (prep.lower_, art.lower_)
-        if pair in CONTRACTIONS and art.pos_ == "DET" and prep.whitespace_ == " ":
-            edits.append(Edit(prep.idx, art.idx + len(art), match_case(prep.text, CONTRACTIONS[pair])))
+        if pair not in CONTRACTIONS or art.pos_ != "DET" or prep.whitespace_ != " ":
+            continue
+        if art.lower_ == "le" and nxt is not None and nxt.is_alpha and takes_elision(nxt.text):
+            continue
+        edits.append(Edit(prep.idx, art.idx + len(art), match_case(prep.text, CONTRACTIONS[pair])))
     return Fix(edits)
 
 
@@ -389,16 +405,23 @@ def takes_elision(word: str) -> bool:
     return lower[0] in "aeiouâàéèêëîïôöûüœæh" or lower == "y"
 
 
+ELISION_HINT = re.compile(rf"(?<!\w)(?:{'|'.join(ELIDABLE)}) [aeiouyâàéèêëîïôöûüœæh]", re.IGNORECASE)
+
+
 @rule("elision", PROSE | HEADINGS)
 def restore_elision(text: str, ctx: Context) -> Fix:
-    """Elide de, le, la, que, ne, se, je, si... before a vowel or mute h; after a noun,
-    de before a common noun also takes its lost article (de intelligence -> de l’intelligence).
+    """Elide de, le, la, que, ne, se, je, si... before a vowel or a mute h (que il -> qu’il).
+
+    After a noun, de before a common noun also takes its lost article (le domaine de
+    intelligence -> le domaine de l’intelligence).
 
     >>> fix("elision", "dans le domaine de intelligence artificielle, près de Apple, que il a")
     'dans le domaine de l’intelligence artificielle, près d’Apple, qu’il a'
     >>> fix("elision", "le héros de onze ans")
     'le héros de onze ans'
     """
+    if not ELISION_HINT.search(text):  # no candidate: spare the analysis
+        return Fix([])
     doc = nlp.parse(text)
     edits = []
     for i, (word, nxt) in enumerate(zip(doc, doc[1:])):
@@ -447,6 +470,8 @@ def split_glued_sentences(text: str, ctx: Context) -> Fix:
     >>> fix("glued_sentence", "Selon Le Monde, la Banque de France investit.")
     'Selon Le Monde, la Banque de France investit.'
     """
+    if not any(could_start_sentence(m.group()) for m in WORD_AFTER_SPACE.finditer(text)):  # spare the analysis
+        return Fix([])
     doc = nlp.parse(text)
     names = ctx.name_positions(text)
     candidates = []
@@ -461,6 +486,15 @@ def split_glued_sentences(text: str, ctx: Context) -> Fix:
                 for (prev, _), probe in zip(candidates, probes) if probe[0].pos_ in SENTENCE_STARTERS])
 
 
+WORD_AFTER_SPACE = re.compile(r"(?<=\s)[^\W\d_]+")
+
+
+def could_start_sentence(word: str) -> bool:
+    """A capitalised common word that is not itself a capitalised dictionary word (a
+    name): what a glued sentence starts with."""
+    return word.istitle() and nlp.is_common_word(word) and word not in nlp.french_words()
+
+
 def starts_sentence_after(prev, word, nxt) -> bool:
     if not (word.is_title and word.is_alpha) or word.ent_iob_ == "I":
         return False
@@ -470,7 +504,7 @@ def starts_sentence_after(prev, word, nxt) -> bool:
         return False
     if nxt is not None and nxt.is_title and nxt.is_alpha:  # Le Monde, La Poste
         return False
-    return nlp.is_common_word(word.text) and word.text not in nlp.french_words()
+    return could_start_sentence(word.text)
 
 
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -825,9 +859,10 @@ def unused_rejections(article: Article, rejections: Rejections, used: list[Rejec
             for r in rejections.of_file(article.source.name) if r not in used]
 
 
-def clean(book: Book, glossary: Glossary, repairs: Repairs) -> Book:
-    """Clean every article of the book in place and return it."""
-    ctx = Context(repairs, glossary)
+def clean(book: Book, glossary: Glossary, repairs: Repairs, folder: Path = DATA) -> Book:
+    """Clean every article of the book in place and return it; ``folder`` holds the
+    rules file, the rejected repairs and the accepted words."""
+    ctx = Context.from_folder(repairs, glossary, folder)
     for article in book.articles:
         clean_article(article, ctx)
     return book
