@@ -221,10 +221,15 @@ def fix_mojibake(text: str, ctx: Context) -> Fix:
     return Fix(plan_edits(text, fixed, plan or [], reason))
 
 
+# A word, or the spaces between two words. A space after Ã or Â stays with the word:
+# mojibake of à and of a no-break space is Ã or Â then byte A0, often turned into a space.
+PLAN_PIECE = re.compile(r"(?:\S|(?<=[ÃÂ])\s)+|\s+")
+
+
 def plan_edits(text: str, fixed: str, plan: list[tuple[str, str]], reason: str) -> list[Edit]:
     """Where ftfy's plan changes ``text``: the plan applied word by word when that gives
     ftfy's result, so each change is one word; else one edit for the whole text."""
-    pieces = [m.span() for m in re.finditer(r"\S+|\s+", text)]
+    pieces = [m.span() for m in PLAN_PIECE.finditer(text)]
     try:
         repaired = [apply_plan(text[start:end], plan) for start, end in pieces]
     except (UnicodeError, ValueError):
