@@ -97,8 +97,10 @@ def is_common_word(word: str) -> bool:
 @functools.cache
 def speller():
     """Hunspell with Debian's French dictionary (hunspell-fr), through chunspell."""
-    from hunspell import Hunspell
-
+    try:
+        from hunspell import Hunspell
+    except ImportError:
+        raise ResourceError("The Hunspell binding is not installed. Run `make venv` (or: pip install chunspell==2.0.5).") from None
     if not (HUNSPELL_DIR / f"{HUNSPELL_DICTIONARY}.dic").exists():
         raise ResourceError(f"{HUNSPELL_DIR / HUNSPELL_DICTIONARY}.dic is missing. "
                             "Install the French dictionary: apt-get install hunspell-fr")
