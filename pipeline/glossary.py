@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .tsv import DataFileError as GlossaryError
-from .tsv import Problem, raise_errors, read_rows
+from .tsv import Problem, add_row, raise_errors, read_rows
 
 COLUMNS = ("fr", "en", "kind", "variants", "note")
 KINDS = ("term", "name")
@@ -411,9 +411,9 @@ def add(path: Path, fr: str, en: str, kind: str = "term", note: str = "", varian
     """Add one entry, keeping the file sorted (by kind, then French) and free of duplicates."""
     if kind not in KINDS:
         raise GlossaryError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    if "\t" in fr + en + note + variants or not fr.strip() or not en.strip():
-        raise GlossaryError("fr and en must be non-empty and no field may contain a TAB")
     fr, en = fr.strip(), en.strip()
+    if not fr or not en:
+        raise GlossaryError("fr and en must be non-empty")
     if kind == "name" and fr != en:
         raise GlossaryError(f"a name must be identical in French and English ({fr!r} vs {en!r}); use --kind term")
     glossary = load(path)
@@ -424,41 +424,34 @@ def add(path: Path, fr: str, en: str, kind: str = "term", note: str = "", varian
             raise GlossaryError(f"{path}:{e.line}: {fr!r} -> {en!r} is already in the glossary")
         if same:
             raise GlossaryError(f"{path}:{e.line}: {fr!r} is already translated as {e.en!r} ({e.kind}); edit that line instead")
-    text = path.read_text(encoding="utf-8").splitlines()
-    header_at = next(i for i, line in enumerate(text) if line.split("\t")[0].strip() == "fr")
-    preamble, rows = text[: header_at + 1], [line for line in text[header_at + 1 :] if line.strip()]
-    rows.append("\t".join([new.fr, new.en, new.kind, "|".join(new.variants), new.note]))
-    rows.sort(key=lambda line: (line.split("\t")[2] if line.count("\t") >= 2 else "", line.split("\t")[0].casefold()))
-    path.write_text("\n".join(preamble + rows) + "\n", encoding="utf-8")
+    cells = [new.fr, new.en, new.kind, "|".join(new.variants), new.note]
+    add_row(path, COLUMNS, cells, sort_key=lambda row: (row[2], row[0].casefold()))
     return new
 
 
 def export_tbx(glossary: Glossary, out: Path) -> None:
-    """Write the glossary as TBX (ISO 30042 TBX-Basic style) for CAT tools such as OmegaT."""
+    """Write the glossary as TBX for CAT tools such as OmegaT (translate-toolkit's
+    ``tbxfile``): one entry per row, the French term first and its known corruptions
+    after it as deprecated terms, the English term, the note as the entry's definition."""
     from lxml import etree
+    from translate.storage.tbx import tbxfile
 
-    xml_ns = "http://www.w3.org/XML/1998/namespace"
-    root = etree.Element("martif", type="TBX-Basic", nsmap=None)
-    root.set(f"{{{xml_ns}}}lang", "fr")
-    header = etree.SubElement(root, "martifHeader")
-    desc = etree.SubElement(etree.SubElement(header, "fileDesc"), "sourceDesc")
-    etree.SubElement(desc, "p").text = f"Exported by bilingue from {glossary.path.name}"
-    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    store = tbxfile(sourcelanguage="fr", targetlanguage="en")
+    store.document.find(".//sourceDesc/p").text = f"Exported by bilingue from {glossary.path.name}"
     for n, e in enumerate(glossary.entries, start=1):
-        entry = etree.SubElement(body, "termEntry", id=f"e{n}")
+        unit = store.addsourceunit(e.fr)
+        unit.setid(f"e{n}")
+        unit.set_source_terms([e.fr, *e.variants])
+        unit.set_target_terms([e.en])
         if e.note:
-            etree.SubElement(entry, "descrip", type="definition").text = e.note
-        for lang, term in (("fr", e.fr), ("en", e.en)):
-            lang_set = etree.SubElement(entry, "langSet")
-            lang_set.set(f"{{{xml_ns}}}lang", lang)
-            tig = etree.SubElement(lang_set, "tig")
-            etree.SubElement(tig, "term").text = term
-            etree.SubElement(tig, "termNote", type="partOfSpeech").text = "properNoun" if e.is_name else "noun"
-        for v in e.variants:
-            lang_set = etree.SubElement(entry, "langSet")
-            lang_set.set(f"{{{xml_ns}}}lang", "fr")
-            tig = etree.SubElement(lang_set, "tig")
-            etree.SubElement(tig, "term").text = v
-            etree.SubElement(tig, "termNote", type="administrativeStatus").text = "deprecatedTerm-admn-sts"
+            unit.set_common_note(e.note, source=True)
+        for language in unit.getlanguageNodes():
+            for tig in language.findall(unit.namespaced("tig")):
+                part = etree.SubElement(tig, unit.namespaced("termNote"), type="partOfSpeech")
+                part.text = "properNoun" if e.is_name else "noun"
+        source_tigs = unit.source_dom.findall(unit.namespaced("tig"))
+        for tig in source_tigs[1:]:
+            status = etree.SubElement(tig, unit.namespaced("termNote"), type="administrativeStatus")
+            status.text = "deprecatedTerm-admn-sts"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(etree.tostring(etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    store.savefile(str(out))
