@@ -24,7 +24,7 @@ def read_sources(book: Book, ctx: Context) -> Book:
 @stage("clean", per_article=True)
 def repair(book: Book, ctx: Context) -> Book:
     """Repair OCR and machine-translation artifacts, recording each change with its rule."""
-    return clean.clean(book, ctx.glossary, ctx.repairs)
+    return clean.clean(book, ctx.glossary, ctx.repairs, folder=ctx.options.repairs.parent)
 
 
 @stage("segment", per_article=True)

