@@ -545,6 +545,7 @@ def title_case_to_sentence_case(text: str, ctx: Context) -> Fix:
                 if m.group().istitle() and (common(m.group()) or elided(m))])
 
 
+ENTITY_START = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31})$")
 FRENCH_SPACES = [
     (re.compile(r"(?<=[^\s;:!?«»(])[ \u00a0\u202f]*+(?=»)"), NNBSP),
     (re.compile(r"(?<=[^\s;:!?«(])[ \u00a0\u202f]*+(?=[;!?])"), NNBSP),
@@ -563,10 +564,14 @@ def french_spacing(text: str, ctx: Context) -> Fix:
     True
     >>> fix("french_spacing", "Rendez-vous à 10:30 sur https://exemple.fr.")
     'Rendez-vous à 10:30 sur https://exemple.fr.'
+    >>> fix("french_spacing", "la balise &lt;b&gt; et &#233;")
+    'la balise &lt;b&gt; et &#233;'
     """
     edits = []
     for pattern, space in FRENCH_SPACES:
         edits += regex_edits(pattern, text, lambda m, space=space: space)
+    # The semicolon that ends an entity written in the text (&lt; &#233;) is not punctuation.
+    edits = [e for e in edits if not (text[e.end : e.end + 1] == ";" and ENTITY_START.search(text, 0, e.start))]
     return Fix(non_overlapping(edits))
 
 
