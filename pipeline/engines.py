@@ -1,7 +1,14 @@
 """Offline machine-translation engines behind one interface.
 
 An engine has a ``name``, a ``model_id`` (what exactly produced the English, printed in
-every output) and ``translate_batch(list[str]) -> list[str]``, one output per input.
+every output), a ``config_id`` (everything that shapes its output: routes, package and
+library versions, decoding settings; for memory keys and build fingerprints) and
+``translate_batch(list[str]) -> list[str]``, one output per input. ``translate_detailed``
+gives, per input, the English with the route that produced it and the words the engine
+left untranslated.
+
+Every engine translates each input as if it were alone: its English never depends on the
+other inputs of the batch, their order or the batch size.
 """
 from __future__ import annotations
 
@@ -9,72 +16,258 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
 
 APERTIUM_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 log = logging.getLogger("bilingue")
+LENGTH_PENALTY = 0.2  # argostranslate's own
 INSTALL_ARGOS = "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium"
-UNKNOWN_MARK = re.compile(r"(?<![\w*#@])[*#@](?=\w)")
 
 
 class EngineError(Exception):
-    """An engine that cannot run here; the message says what to install."""
+    """An engine that cannot run here, or that failed; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One input's English, the route that produced it and the words left untranslated."""
+
+    en: str
+    route: str
+    unknown: tuple[str, ...] = ()
 
 
 class Engine(Protocol):
     name: str
     model_id: str
+    config_id: str
 
     def translate_batch(self, texts: list[str]) -> list[str]: ...
 
+    def translate_detailed(self, texts: list[str]) -> list[Translation]: ...
 
-def check_count(engine: str, sent: list[str], received: list[str]) -> list[str]:
+
+def check_count(engine: str, sent: list, received: list) -> list:
     if len(received) != len(sent):
         raise EngineError(f"{engine} returned {len(received)} segments for {len(sent)} sent; the batch is not aligned")
     return received
 
 
-class ApertiumEngine:
-    """French -> Spanish -> English through Apertium's rule-based pairs (Debian packages).
+# Apertium's stream format (what its deformatters write): these characters are escaped
+# with a backslash; `.[]` is the sentence end apertium-destxt adds at a paragraph end
+# (and apertium-retxt removes), so that every segment ends a sentence for the tagger and
+# the transfer rules.
+STREAM_SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
+STREAM_ESCAPED = re.compile(r"\\(.)")
+PARAGRAPH_END = ".[]"
+# `*` and `#` of the text itself travel as private-use characters, so that Apertium's own
+# marks are the only ones in its output (it unescapes `\\*` and `\\#`).
+LITERAL_MARKS = str.maketrans({"*": "\ue02a", "#": "\ue023"})
+LITERAL_MARKS_BACK = str.maketrans({"\ue02a": "*", "\ue023": "#"})
+# In an output chunk, left to right: an escaped character (kept as it is); a word with
+# Apertium's marks (`*` unknown to the analyser, `@` missing from the bilingual dictionary:
+# both left untranslated; `#` not generated: a target lemma, uninflected); or the tags of
+# a failed generation with no lemma (`#<prn>`).
+STREAM_TOKEN = re.compile(r"(?P<escaped>\\.)|(?<!\w)(?P<marks>[*@#]+)(?P<word>\w(?:[\w’'-]*\w)?)"
+                          r"|(?P<tags>[*@#]*(?:<[\w.-]+>)+)")
+# Every Debian package whose files an Apertium mode uses comes from one of these tools.
+APERTIUM_DATA = Path("/usr/share/apertium")
 
-    One ``apertium fr-es`` and one ``apertium spa-eng`` process per batch, one segment a
-    line. Unknown words (``*mot``) are unmarked in the output and kept in ``unknown``.
+
+def to_stream(text: str) -> str:
+    """A segment as Apertium's text deformatter writes a paragraph of its own."""
+    return STREAM_SPECIAL.sub(r"\\\1", " ".join(text.split())).translate(LITERAL_MARKS) + PARAGRAPH_END
+
+
+def from_stream(chunk: str) -> str:
+    """The text of an output chunk: sentence end removed, escapes undone, blanks single."""
+    text = chunk.replace(PARAGRAPH_END, "")
+    return " ".join(STREAM_ESCAPED.sub(r"\1", text).split()).translate(LITERAL_MARKS_BACK)
+
+
+def unmark(chunk: str) -> tuple[str, list[str]]:
+    """A chunk with Apertium's marks and leaked tags removed (the words kept), and the
+    words it marked as left untranslated."""
+    untranslated: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        if match["escaped"]:
+            return match[0]
+        if match["word"]:
+            if "*" in match["marks"] or "@" in match["marks"]:
+                untranslated.append(match["word"])
+            return match["word"]
+        return ""
+
+    return STREAM_TOKEN.sub(keep, chunk), untranslated
+
+
+@dataclass(frozen=True)
+class Route:
+    """Apertium modes chained from French to English, e.g. ``fr-es|spa-eng``."""
+
+    modes: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "Route":
+        return cls(tuple(text.split("|")))
+
+    def __str__(self) -> str:
+        return "|".join(self.modes)
+
+
+DEFAULT_ROUTE = "fr-es|spa-eng"
+OTHER_ROUTES = ("fra-cat|cat-eng", "fr-eo|eo-en")  # Debian's other French->English chains
+DEBIAN_PAIRS = {"fr-es": "apertium-fr-es", "spa-eng": "apertium-eng-spa", "es-fr": "apertium-fr-es",
+                "fra-cat": "apertium-fra-cat", "cat-eng": "apertium-eng-cat", "cat-fra": "apertium-fra-cat",
+                "fr-eo": "apertium-eo-fr", "eo-en": "apertium-eo-en"}
+
+
+class ApertiumEngine:
+    """French -> English through Apertium's rule-based pairs (Debian packages), chained
+    through a pivot language (``fr-es|spa-eng`` by default).
+
+    Each segment goes through Apertium as a null-flushed chunk of its own (``apertium -z``:
+    every program of the pipe handles the text up to a NUL and flushes, so no transfer
+    rule, tagger or lexical-selection window spans two segments), one process per mode
+    per batch. Unknown words (``*mot``) are unmarked in the output and recorded.
+
+    A mode that does not answer within ``timeout_s`` plus ``timeout_per_char_s`` per
+    character of the batch is killed, with every process of its pipe, and the batch fails
+    with an EngineError.
     """
 
     name = "apertium"
 
-    def __init__(self) -> None:
+    def __init__(self, route: str = DEFAULT_ROUTE, datadir: Path | None = None, timeout_s: float = 30.0,
+                 timeout_per_char_s: float = 0.002) -> None:
         if shutil.which("apertium") is None:
             raise EngineError("apertium is not installed: apt-get install " + " ".join(APERTIUM_PACKAGES) + " (or: make deps)")
-        modes = subprocess.run(["apertium", "-l"], capture_output=True, text=True).stdout.split()
-        missing = [pair for pair, pkg in (("fr-es", "apertium-fr-es"), ("spa-eng", "apertium-eng-spa")) if pair not in modes]
+        self.route = Route.parse(route)
+        self.datadir = datadir or APERTIUM_DATA
+        self.timeout_s, self.timeout_per_char_s = timeout_s, timeout_per_char_s
+        modes = self.apertium("-l").split()
+        missing = [m for m in self.route.modes if m not in modes]
         if missing:
-            raise EngineError(f"Apertium pair(s) {', '.join(missing)} missing: apt-get install apertium-fr-es apertium-eng-spa")
-        self.model_id = "+".join(f"{p}={package_version(p)}" for p in ("apertium-fr-es", "apertium-eng-spa"))
+            packages = [DEBIAN_PAIRS.get(m, "") for m in missing]
+            fix = (f"apt-get install {' '.join(dict.fromkeys(packages))}" if all(packages)
+                   else "install the Apertium language pairs that provide them")
+            raise EngineError(f"Apertium mode(s) {', '.join(missing)} missing from {self.datadir}: {fix}")
+        versions = package_versions(self.mode_files())
+        self.model_id = "+".join(f"{p}={v}" for p, v in versions["data"].items())
+        self.config_id = (f"apertium route={self.route} null-flush "
+                          + " ".join(f"{p}={v}" for p, v in {**versions["data"], **versions["tools"]}.items()))
         self.unknown: list[str] = []
 
-    def run(self, pair: str, text: str, mark_unknown: bool) -> str:
-        args = ["apertium"] + ([] if mark_unknown else ["-u"]) + [pair]
-        done = subprocess.run(args, input=text, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise EngineError(f"apertium {pair} failed: {done.stderr.strip()}")
+    def apertium(self, *args: str) -> str:
+        done = subprocess.run(["apertium", "-d", str(self.datadir), *args], capture_output=True, text=True)
         return done.stdout
 
+    def mode_files(self) -> list[Path]:
+        return [self.datadir / "modes" / f"{mode}.mode" for mode in self.route.modes]
+
+    def run_mode(self, mode: str, chunks: list[str]) -> list[str]:
+        """One Apertium process for the whole batch, one NUL-ended chunk per segment."""
+        stream = "".join(chunk + "\0" for chunk in chunks)
+        timeout = self.timeout_s + self.timeout_per_char_s * len(stream)
+        command = ["apertium", "-d", str(self.datadir), "-f", "none", "-z", mode]
+        hint = (f"Check that `echo Bonjour | apertium -d {self.datadir} {mode}` answers at once, "
+                "or build with a smaller --batch-size")
+        out, err, code = run_killable(command, stream, timeout, f"apertium {mode}, given {len(chunks)} segment(s) "
+                                      f"({len(stream)} characters),", hint)
+        if code != 0:
+            raise EngineError(f"apertium {mode} failed (exit {code}): {err.strip()[-500:]}")
+        pieces = out.split("\0")
+        if len(pieces) <= len(chunks) or any(p.strip() for p in pieces[len(chunks):]):
+            raise EngineError(f"apertium {mode} returned {len(pieces) - 1} chunks for {len(chunks)} sent; "
+                              "the batch is not aligned")
+        return pieces[: len(chunks)]
+
+    def translate_detailed(self, texts: list[str]) -> list[Translation]:
+        # Empty segments are not sent: Apertium would answer an empty chunk with a lone period.
+        sent = [i for i, t in enumerate(texts) if t.strip()]
+        chunks = [to_stream(texts[i]) for i in sent]
+        unknown: list[list[str]] = [[] for _ in sent]
+        for mode in self.route.modes if sent else ():
+            chunks = self.run_mode(mode, chunks)
+            for n, (chunk, words) in enumerate(map(unmark, chunks)):
+                chunks[n] = chunk
+                unknown[n] += words
+        results = [Translation("", str(self.route)) for _ in texts]
+        for i, chunk, words in zip(sent, chunks, unknown):
+            results[i] = Translation(from_stream(chunk), str(self.route), tuple(dict.fromkeys(words)))
+            self.unknown += results[i].unknown
+        return results
+
     def translate_batch(self, texts: list[str]) -> list[str]:
-        if not texts:
-            return []
-        lines = [" ".join(t.split()) for t in texts]  # one segment a line, whatever its spaces
-        spanish = self.run("fr-es", "\n".join(lines) + "\n", mark_unknown=True)
-        self.unknown += re.findall(r"(?<![\w*])\*(\w[\w’'-]*)", spanish)
-        english = self.run("spa-eng", UNKNOWN_MARK.sub("", spanish), mark_unknown=False)
-        return check_count("apertium", texts, english.rstrip("\n").split("\n"))
+        return [t.en for t in self.translate_detailed(texts)]
 
 
-def package_version(name: str) -> str:
-    done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", name], capture_output=True, text=True)
-    return done.stdout.strip() or "unknown"
+def run_killable(command: list[str], stdin: str, timeout: float, what: str, hint: str) -> tuple[str, str, int]:
+    """Run ``command`` in a process group of its own, fed ``stdin``; past ``timeout``
+    seconds (or on any interruption) the whole group is killed: a shell pipe's programs
+    would otherwise outlive it and keep its output open."""
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          encoding="utf-8", start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            raise EngineError(f"{what} did not finish within {timeout:.0f} s and was killed. {hint}") from None
+        except BaseException:
+            kill_group(proc)
+            raise
+        return out, err, proc.returncode
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
+
+
+def package_versions(mode_files: list[Path]) -> dict[str, dict[str, str]]:
+    """The Debian packages (name -> version) behind Apertium modes: ``data``, those owning
+    the mode files (the language pairs); ``tools``, those owning the programs the modes
+    run. A file no package owns (a locally built pair) counts as ``local``."""
+    programs = set()
+    for mode in mode_files:
+        steps = mode.read_text(encoding="utf-8").split("|") if mode.is_file() else []
+        programs |= {os.path.realpath(found) for step in steps if step.split() and (found := shutil.which(step.split()[0]))}
+    owners = {"data": owning_packages([str(m) for m in mode_files]), "tools": sorted(set(owning_packages(sorted(programs))))}
+    versions = debian_versions([n for names in owners.values() for n in names])
+    return {kind: {name: versions.get(name, "unversioned") for name in names} for kind, names in owners.items()}
+
+
+def owning_packages(files: list[str]) -> list[str]:
+    """The Debian package owning each of ``files``, in order (``local`` where none does)."""
+    done = subprocess.run(["dpkg-query", "-S", *files], capture_output=True, text=True) if files else None
+    owner = {}
+    for line in done.stdout.splitlines() if done else []:
+        package, sep, path = line.partition(": ")
+        if sep and not line.startswith("diversion"):
+            owner[path.strip()] = package.split(",")[0].split(":")[0]
+    return [owner.get(f, "local") for f in files]
+
+
+def debian_versions(names: list[str]) -> dict[str, str]:
+    done = subprocess.run(["dpkg-query", "-W", "-f=${Package}\t${Version}\n", *sorted(set(names))], capture_output=True,
+                          text=True)
+    return dict(line.split("\t", 1) for line in done.stdout.splitlines() if "\t" in line)
+
+
+def library_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
 
 
 def argos_packages_dir() -> Path:
@@ -138,6 +331,9 @@ class ArgosEngine:
         self.settings = dict(device="cpu", compute_type=compute_type, inter_threads=threads or os.cpu_count() or 1,
                              intra_threads=1)
         self._tokenizer = self._translator = None
+        self.config_id = (f"argos model={self.model_id} beam={beam_size} compute={compute_type} "
+                          f"length_penalty={LENGTH_PENALTY} ctranslate2={library_version('ctranslate2')} "
+                          f"sentencepiece={library_version('sentencepiece')}")
 
     def load(self) -> None:
         """Load the SentencePiece and CTranslate2 models on first use, so that choosing an
@@ -177,7 +373,7 @@ class ArgosEngine:
         return dict(
             target_prefix=[[self.target_prefix]] * count if self.target_prefix else None, replace_unknowns=True,
             max_batch_size=self.max_batch_tokens, batch_type="tokens", beam_size=self.beam_size, num_hypotheses=1,
-            length_penalty=0.2,
+            length_penalty=LENGTH_PENALTY,
         )
 
     def translate_batch(self, texts: list[str]) -> list[str]:
@@ -186,6 +382,9 @@ class ArgosEngine:
         tokens = [self.tokenizer.encode(t, out_type=str) for t in texts]
         results = self.translator.translate_batch(tokens, **self.decoding_options(len(tokens)))
         return check_count("argos", texts, [self.decode(r.hypotheses[0]) for r in results])
+
+    def translate_detailed(self, texts: list[str]) -> list[Translation]:
+        return [Translation(en, self.model_id) for en in self.translate_batch(texts)]
 
 
 def select(choice: str = "auto", beam_size: int = 4) -> Engine:
