@@ -4,15 +4,17 @@ seeds' segments (what the translate stage sends, in batches of 128):
 * newline: the former batching, one ``apertium fr-es`` and one ``apertium spa-eng`` per
   batch, one segment a line (a line break is only a blank to Apertium: its rules reorder
   words across it);
-* null-flush: the engine today, one process per mode per batch, one NUL-ended chunk per
-  segment (``apertium -z``);
+* null-flush: the engine's main route, one process per mode per batch, one NUL-ended
+  chunk per segment (``apertium -z``);
+* null-flush + borrowing: the default engine, where the other routes translate the words
+  the main route left untranslated (a few more processes per batch, on single words);
 * one call per segment: the same engine called with one segment at a time (on a sample:
   it is slow), what per-segment isolation costs without null-flush.
 
 Prints seconds, segments per second, null-flush / newline, and how many segments of the
 sample get a different English in a batch than alone under each scheme.
 
-    python bench/apertium_batching.py [--repeat 3] [--batch-size 128] [--sample 40]
+    python bench/apertium_batching.py [--repeat 3] [--batch-size 128] [--sample 20]
 """
 from __future__ import annotations
 
@@ -64,11 +66,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--sample", type=int, default=40, help="segments translated one call each")
+    parser.add_argument("--sample", type=int, default=20, help="segments translated one call each")
     args = parser.parse_args()
     texts = seed_segments()
-    engine = engines.ApertiumEngine()
-    schemes = {"newline": newline_batch, "null-flush": engine.translate_batch}
+    engine = engines.ApertiumEngine(borrow_from=())
+    lending = engines.ApertiumEngine()
+    schemes = {"newline": newline_batch, "null-flush": engine.translate_batch,
+               "null-flush + borrowing": lending.translate_batch}
     times: dict[str, list[float]] = {name: [] for name in schemes}
     outputs: dict[str, list[str]] = {}
     for _ in range(args.repeat):  # interleaved, so that a busier moment of the machine hits both
@@ -87,6 +91,7 @@ def main() -> None:
     print(f"  {'one call per segment':<24} {per_segment * len(texts):7.2f} s  {1 / per_segment:7.1f} seg/s "
           f"(extrapolated from {len(sample)} segments)")
     print(f"  null-flush / newline time: {t['null-flush'] / t['newline']:.2f}x")
+    print(f"  null-flush + borrowing / newline time: {t['null-flush + borrowing'] / t['newline']:.2f}x")
     print(f"  one call per segment / null-flush time: {per_segment * len(texts) / t['null-flush']:.1f}x")
     positions = [texts.index(s) for s in sample]
     for name, translate in schemes.items():

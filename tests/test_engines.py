@@ -17,13 +17,15 @@ ROUTES = (engines.DEFAULT_ROUTE, *engines.OTHER_ROUTES)
 # Nouns, adjectives the same in both genders, verbs in the 3rd person singular, names:
 # enough for noun + adjective pairs, subject-verb-object orders and quotes, which
 # Apertium's transfer rules reorder when nothing stops them.
+# Some words only the other routes know, so that borrowing is exercised too.
 NOUNS = ("le gouvernement", "la sanction", "le partenariat", "la critique", "l'entreprise", "le marché", "la réforme",
-         "le tribunal", "la grève", "l'action", "le syndicat", "la hausse", "le projet", "la ville", "le rapport")
+         "le tribunal", "la grève", "l'action", "le syndicat", "la hausse", "le projet", "la ville", "le rapport",
+         "la panne", "les récoltes", "l'amiante", "les emballages")
 ADJECTIVES = ("exemplaire", "rapide", "fragile", "économique", "politique", "historique", "difficile", "unique",
-              "solide", "terrible")
+              "solide", "terrible", "irréaliste", "torrentielle")
 VERBS = ("annonce", "critique", "refuse", "prépare", "soutient", "menace", "salue", "dénonce", "présente", "attend")
 NAMES = ("Orange", "Renault", "Claire Martin", "Airbus", "Nexalis", "Bruxelles", "Karim Benali")
-NUMBERS = ("1,5 %", "12", "200 000", "3,2 milliards d'euros", "45 ans")
+NUMBERS = ("1,5 %", "12", "200 000", "3,2 milliards d'euros", "45 ans", "4 milliards")
 OPENERS = ("En critique", "Titre", "Selon", "Du côté des investisseurs,", "Mais", "Après l'annonce,")
 
 
@@ -55,7 +57,8 @@ def segment(draw) -> str:
 
 @functools.cache
 def apertium(route: str = engines.DEFAULT_ROUTE) -> ApertiumEngine:
-    return ApertiumEngine(route)
+    """The default engine (other routes lend words), or another route on its own."""
+    return ApertiumEngine() if route == engines.DEFAULT_ROUTE else ApertiumEngine(route, borrow_from=())
 
 
 @functools.cache
@@ -142,6 +145,27 @@ def test_untranslated_words_are_recorded_per_segment():
     assert results[1] == Translation("", engines.DEFAULT_ROUTE)
 
 
+def test_words_the_main_route_leaves_untranslated_are_borrowed_from_another_route():
+    panne, harvest, billions, names = apertium().translate_detailed([
+        "Une panne a privé la ville d’électricité.", "Les récoltes de Nantes ont souffert.",
+        "Le groupe a perdu 4 milliards.", "Le maire de Lyon et Claire Vexaliste."])
+    assert panne.en == "A failure has deprived the city of electricity." and panne.unknown == ()
+    assert panne.borrowed == (engines.Borrowing("panne", "failure", "fra-cat|cat-eng"),)
+    assert "harvests" in harvest.en and "récoltes" not in harvest.en and harvest.unknown == ("Nantes",)
+    # fr-es writes "millardos", a Spanish word spa-eng does not know: its French word is found
+    # by translating it back (es-fr) and is then looked up in the other routes.
+    assert "millardos" not in billions.en and billions.borrowed[0].word == "millardos"
+    assert names.en == "The mayor of Lyon and Claire Vexaliste." and names.borrowed == ()
+    assert set(names.unknown) == {"Lyon", "Vexaliste"}
+
+
+def test_without_lenders_untranslated_words_stay_and_are_recorded():
+    alone_route = ApertiumEngine(borrow_from=())
+    result = alone_route.translate_detailed(["Une panne a privé la ville d’électricité."])[0]
+    assert "panne" in result.en and result.unknown == ("panne",) and result.borrowed == ()
+    assert "borrow=" not in alone_route.config_id and "borrow=fra-cat|cat-eng,fr-eo|eo-en back=es-fr" in apertium().config_id
+
+
 def test_config_id_names_route_and_every_package_with_its_version():
     main, other = apertium().config_id, apertium("fra-cat|cat-eng").config_id
     assert "route=fr-es|spa-eng" in main and "null-flush" in main
@@ -149,6 +173,7 @@ def test_config_id_names_route_and_every_package_with_its_version():
         assert package in main
     assert "apertium-fra-cat=" in other and "cg3=" in other and "apertium-fr-es" not in other
     assert "unknown" not in main and all(part in main.split() for part in apertium().model_id.split("+"))
+    assert {"apertium-fra-cat", "apertium-eo-en"} <= {part.split("=")[0] for part in apertium().model_id.split("+")}
 
 
 def test_a_missing_route_says_what_to_install(tmp_path):
