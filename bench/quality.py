@@ -34,7 +34,7 @@ import sacrebleu
 from lxml import html as lxml_html
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: its translate.py would hide translate-toolkit from the pipeline
 
 from pipeline import engines  # noqa: E402
 
@@ -76,8 +76,8 @@ class EnglishWords:
     def foreign(self, french: str, english: str) -> list[str]:
         """Words of the English outside the word lists, except capitalised words of the
         French (names, copied on purpose)."""
-        names = {w for w in WORD.findall(french) if w[:1].isupper()}
-        return [w for w in WORD.findall(english) if not self.known(w) and w not in names]
+        names = {part for w in WORD.findall(french) for part in re.split(r"['’]", w) if part[:1].isupper()}
+        return [w for w in WORD.findall(english) if not self.known(w) and not set(re.split(r"['’]", w)) & names]
 
 
 def names(french: str) -> list[str]:
@@ -160,8 +160,7 @@ def pipeline_english(french: list[str], engine: str = "apertium") -> list[str]:
 def seed_foreign_words(words: EnglishWords) -> None:
     """Words outside the English word lists in the seeds' English, per system (no
     references needed): what a reader of the book would stumble on."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from apertium_batching import seed_segments
+    from bench.apertium_batching import seed_segments
 
     french = seed_segments()
     print(f"\nseeds: {len(french)} segments; words outside the English word lists (names of the French excepted)")

@@ -156,6 +156,16 @@ def whole_word(text: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
 
 
+def source_word(back_translation: str, french: str) -> re.Match | None:
+    """Where a pivot word's back-translation occurs in the French segment: as it is, or
+    its last word (a verb comes back with a subject pronoun: "Il privilégie"), with the
+    gender and number endings it may have lost (dévoilé -> dévoilés)."""
+    for form in dict.fromkeys((back_translation, back_translation.split()[-1] if back_translation.split() else "")):
+        if form and (match := re.search(rf"(?<!\w){re.escape(form)}(?:e|s|es)?(?!\w)", french, re.IGNORECASE)):
+            return match
+    return None
+
+
 def looks_like_name(word: str, french: str) -> bool:
     """A capitalised word that does not start the segment: a name, which stays as it is."""
     return word[:1].isupper() and not french.lstrip(" «“\"'(").startswith(word)
@@ -279,7 +289,7 @@ class ApertiumEngine:
         sources: list[dict[str, str]] = []  # per segment: untranslated word -> its French word
         for text, rendering in zip(french, renderings):
             found = {w: w for w in rendering.source_unknown}
-            found |= {w: m[0] for w in rendering.pivot_unknown if w in back and (m := whole_word(back[w]).search(text))}
+            found |= {w: m[0] for w in rendering.pivot_unknown if w in back and (m := source_word(back[w], text))}
             sources.append({w: x for w, x in found.items() if not looks_like_name(x, text)})
         lent: dict[str, tuple[str, str]] = {}  # French word -> (English, lender route)
         for route in self.lenders:
