@@ -12,12 +12,18 @@ other inputs of the batch, their order or the batch size.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import selectors
 import shutil
 import signal
 import subprocess
+import tempfile
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -177,8 +183,8 @@ class ApertiumEngine:
 
     Each segment goes through Apertium as a null-flushed chunk of its own (``apertium -z``:
     every program of the pipe handles the text up to a NUL and flushes, so no transfer
-    rule, tagger or lexical-selection window spans two segments), one process per mode
-    per batch. Apertium's marks are removed from the output; the words left untranslated
+    rule, tagger or lexical-selection window spans two segments), one process per mode,
+    started on first use and kept for every later batch. Apertium's marks are removed from the output; the words left untranslated
     are recorded per segment.
 
     ``borrow_from``: other routes that lend their English for a word the main route left
@@ -226,27 +232,35 @@ class ApertiumEngine:
         self.config_id = (f"apertium route={self.route}{lent} null-flush "
                           + " ".join(f"{p}={v}" for p, v in {**versions["data"], **versions["tools"]}.items()))
         self.unknown: list[str] = []
+        self.pipes: dict[str, ModePipe] = {}  # started on first use
+        weakref.finalize(self, close_pipes, self.pipes)
 
     def apertium(self, *args: str) -> str:
         done = subprocess.run(["apertium", "-d", str(self.datadir), *args], capture_output=True, text=True)
         return done.stdout
 
+    def start(self) -> None:
+        """Start every mode the engine may use at once: they load their data side by side
+        while the first batch goes through the main route."""
+        for route in (self.route, *self.lenders, *filter(None, [self.back])):
+            for mode in route.modes:
+                if mode not in self.pipes:
+                    self.pipes[mode] = ModePipe(mode, self.datadir)
+
     def run_mode(self, mode: str, chunks: list[str]) -> list[str]:
-        """One Apertium process for the whole batch, one NUL-ended chunk per segment."""
-        stream = "".join(chunk + "\0" for chunk in chunks)
-        timeout = self.timeout_s + self.timeout_per_char_s * len(stream)
-        command = ["apertium", "-d", str(self.datadir), "-f", "none", "-z", mode]
-        hint = (f"Check that `echo Bonjour | apertium -d {self.datadir} {mode}` answers at once, "
-                "or build with a smaller --batch-size")
-        out, err, code = run_killable(command, stream, timeout, f"apertium {mode}, given {len(chunks)} segment(s) "
-                                      f"({len(stream)} characters),", hint)
-        if code != 0:
-            raise EngineError(f"apertium {mode} failed (exit {code}): {err.strip()[-500:]}")
-        pieces = out.split("\0")
-        if len(pieces) <= len(chunks) or any(p.strip() for p in pieces[len(chunks):]):
-            raise EngineError(f"apertium {mode} returned {len(pieces) - 1} chunks for {len(chunks)} sent; "
-                              "the batch is not aligned")
-        return pieces[: len(chunks)]
+        """A batch through one mode's pipe, one NUL-ended chunk per segment."""
+        if mode not in self.pipes:
+            self.pipes[mode] = ModePipe(mode, self.datadir)
+        timeout = self.timeout_s + self.timeout_per_char_s * sum(len(c) + 1 for c in chunks)
+        try:
+            return self.pipes[mode].translate(chunks, timeout)
+        except BaseException:
+            del self.pipes[mode]  # killed: the next batch starts a fresh one
+            raise
+
+    def close(self) -> None:
+        """Stop the Apertium processes (they also stop when this process ends)."""
+        close_pipes(self.pipes)
 
     def run_route(self, route: Route, texts: list[str]) -> list[Rendering]:
         """Non-empty ``texts`` through every mode of ``route``, marks removed."""
@@ -265,6 +279,8 @@ class ApertiumEngine:
         # Empty segments are not sent: Apertium would answer an empty chunk with a lone period.
         sent = [i for i, t in enumerate(texts) if t.strip()]
         french = [texts[i] for i in sent]
+        if french:
+            self.start()
         renderings = self.run_route(self.route, french)
         done = self.borrow(french, renderings) if self.lenders else [
             Translation(r.en, str(self.route), r.source_unknown + r.pivot_unknown) for r in renderings]
@@ -312,29 +328,98 @@ class ApertiumEngine:
         return results
 
 
-def run_killable(command: list[str], stdin: str, timeout: float, what: str, hint: str) -> tuple[str, str, int]:
-    """Run ``command`` in a process group of its own, fed ``stdin``; past ``timeout``
-    seconds (or on any interruption) the whole group is killed: a shell pipe's programs
-    would otherwise outlive it and keep its output open."""
-    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          encoding="utf-8", start_new_session=True) as proc:
+class ModePipe:
+    """One Apertium mode kept running for the engine's lifetime in null-flush mode (the
+    mode's programs, as ``apertium -z`` runs them, without the wrapper script, whose awk
+    filter holds a chunk back until the next one arrives): each batch costs no start-up.
+
+    The programs run in a process group of their own, killed whole when a batch is not
+    answered within its timeout (or on any interruption): a shell pipe's programs would
+    otherwise outlive the shell."""
+
+    def __init__(self, mode: str, datadir: Path) -> None:
+        self.mode = mode
+        self.hint = (f"Check that `echo Bonjour | apertium -d {datadir} {mode}` answers at once, "
+                     "or build with a smaller --batch-size")
+        modefile = datadir / "modes" / f"{mode}.mode"
+        script = subprocess.run(["apertium-wblank-mode", "-z", str(modefile)], capture_output=True, text=True)
+        if script.returncode != 0:
+            raise EngineError(f"cannot read the Apertium mode {modefile}: {script.stderr.strip()}. {self.hint}")
+        self.stderr = tempfile.TemporaryFile()
+        # The mode's $1 and $2: generation marking unknown words (-g), no tagger option; one
+        # UTF-8 locale whatever the user's, as the apertium script sets it.
+        self.proc = subprocess.Popen(["bash", "-c", script.stdout, mode, "-g", ""], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.stderr, start_new_session=True,
+                                     env={**os.environ, "LC_ALL": "C.UTF-8"})
+
+    def translate(self, chunks: list[str], timeout: float) -> list[str]:
+        data = "".join(chunk + "\0" for chunk in chunks).encode("utf-8")
+        # Written from a thread: a large batch would fill the pipes both ways otherwise.
+        writer = threading.Thread(target=self.write, args=(data,), daemon=True)
+        writer.start()
         try:
-            out, err = proc.communicate(stdin, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            kill_group(proc)
-            raise EngineError(f"{what} did not finish within {timeout:.0f} s and was killed. {hint}") from None
+            output = self.read_chunks(len(chunks), timeout, len(data))
         except BaseException:
-            kill_group(proc)
+            self.kill()
             raise
-        return out, err, proc.returncode
+        writer.join()
+        return output.decode("utf-8").split("\0")[: len(chunks)]
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError):  # the mode stopped: read_chunks says why
+            pass
+
+    def read_chunks(self, count: int, timeout: float, size: int) -> bytes:
+        """Output up to the ``count``-th NUL; nothing may follow it."""
+        deadline, output, seen = time.monotonic() + timeout, bytearray(), 0
+        stdout = self.proc.stdout.fileno()
+        with selectors.DefaultSelector() as selector:
+            selector.register(stdout, selectors.EVENT_READ)
+            while seen < count:
+                if not selector.select(max(0.0, deadline - time.monotonic())):
+                    raise EngineError(f"apertium {self.mode}, given {count} segment(s) ({size} bytes), did not "
+                                      f"finish within {timeout:.0f} s and was killed. {self.hint}")
+                block = os.read(stdout, 1 << 16)
+                if not block:
+                    raise EngineError(f"apertium {self.mode} stopped (exit {self.proc.wait()}): {self.errors()}")
+                output += block
+                seen += block.count(b"\0")
+        if seen > count or not output.endswith(b"\0"):
+            raise EngineError(f"apertium {self.mode} returned {seen} chunks for {count} sent; the batch is not aligned")
+        return bytes(output)
+
+    def errors(self) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read().decode("utf-8", "replace").strip()[-500:] or "no message"
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.release()
+
+    def close(self) -> None:
+        """End of input: every program of the pipe finishes and exits."""
+        with contextlib.suppress(OSError, ValueError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.release()
+
+    def release(self) -> None:
+        for stream in (self.proc.stdin, self.proc.stdout, self.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
 
 
-def kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.communicate()
+def close_pipes(pipes: dict[str, ModePipe]) -> None:
+    while pipes:
+        pipes.popitem()[1].close()
 
 
 def package_versions(mode_files: list[Path]) -> dict[str, dict[str, str]]:

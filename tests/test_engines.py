@@ -62,11 +62,17 @@ def apertium(route: str = engines.DEFAULT_ROUTE) -> ApertiumEngine:
 
 
 @functools.cache
+def solo(route: str) -> ApertiumEngine:
+    """A second engine with processes of its own, given one segment at a time."""
+    return ApertiumEngine() if route == engines.DEFAULT_ROUTE else ApertiumEngine(route, borrow_from=())
+
+
+@functools.cache
 def alone(text: str, route: str = engines.DEFAULT_ROUTE) -> str:
-    return apertium(route).translate_batch([text])[0]
+    return solo(route).translate_batch([text])[0]
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(segment(), min_size=2, max_size=4))
 def test_each_segment_of_a_batch_is_translated_as_if_alone(batch):
     assert apertium().translate_batch(batch) == [alone(text) for text in batch]
@@ -84,7 +90,12 @@ def test_the_issue_table_keeps_every_word_in_its_own_segment():
              "mais regrettent que les procédures durent souvent plusieurs années", ".",
              "Du côté des investisseurs, l’action d’", "Orange a reculé de 1,5 % à la Bourse de Paris après l’annonce."]
     english = apertium().translate_batch(batch)
-    assert english == [alone(text) for text in batch]
+    fresh = []  # each segment through Apertium processes that never saw another one
+    for text in batch:
+        engine = ApertiumEngine()
+        fresh += engine.translate_batch([text])
+        engine.close()
+    assert english == fresh
     assert english[0] == "Title"
     assert "sanction" in english[1] and "Orange" not in english[1] and "title" not in english[1].lower()
     assert english[2].startswith("«") and not {"Title", "sanction", "Orange"} & set(english[2].split())
@@ -116,7 +127,7 @@ def sentence_with_unknown_words(draw) -> str:
     )))
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(sentence_with_unknown_words(), min_size=1, max_size=4))
 def test_apertium_marks_never_reach_the_english(batch):
     for french, english in zip(batch, apertium().translate_batch(batch)):
@@ -214,6 +225,16 @@ def test_a_hanging_engine_is_killed_with_a_clear_error(tmp_path):
     while processes_mentioning(str(never)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert processes_mentioning(str(never)) == []
+
+
+def test_a_mode_that_stops_gives_its_error(tmp_path):
+    (tmp_path / "modes").mkdir()
+    (tmp_path / "modes" / "fr-es.mode").write_text("cat\n")  # run as `cat -z`: no such option
+    (tmp_path / "modes" / "spa-eng.mode").write_text("cat\n")
+    engine = ApertiumEngine(datadir=tmp_path)
+    for _ in range(2):  # the next batch starts the mode again, and fails the same way
+        with pytest.raises(EngineError, match=r"apertium fr-es stopped \(exit 1\): cat: invalid option -- 'z'"):
+            engine.translate_batch(["Bonjour."])
 
 
 def test_the_timeout_grows_with_the_batch(tmp_path):
