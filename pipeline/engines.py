@@ -68,6 +68,8 @@ class Engine(Protocol):
 
     def translate_detailed(self, texts: list[str]) -> list[Translation]: ...
 
+    def close(self) -> None: ...
+
 
 def check_count(engine: str, sent: list, received: list) -> list:
     if len(received) != len(sent):
@@ -97,8 +99,10 @@ APERTIUM_DATA = Path("/usr/share/apertium")
 
 
 def to_stream(text: str) -> str:
-    """A segment as Apertium's text deformatter writes a paragraph of its own."""
-    return STREAM_SPECIAL.sub(r"\\\1", " ".join(text.split())).translate(LITERAL_MARKS) + PARAGRAPH_END
+    """A segment as Apertium's text deformatter writes a paragraph of its own (a NUL of
+    the text would end its chunk early: it becomes a blank)."""
+    text = " ".join(text.replace("\0", " ").split())
+    return STREAM_SPECIAL.sub(r"\\\1", text).translate(LITERAL_MARKS) + PARAGRAPH_END
 
 
 def from_stream(chunk: str) -> str:
@@ -574,6 +578,9 @@ class ArgosEngine:
 
     def translate_detailed(self, texts: list[str]) -> list[Translation]:
         return [Translation(en, self.model_id) for en in self.translate_batch(texts)]
+
+    def close(self) -> None:
+        """Nothing runs outside this process: CTranslate2 frees its model with the object."""
 
 
 def select(choice: str = "auto", beam_size: int = 4) -> Engine:

@@ -149,6 +149,11 @@ def test_marks_are_removed_from_apertium_output_and_untranslated_words_kept(chun
     assert engines.unmark(chunk) == (text, untranslated)
 
 
+def test_a_nul_or_line_break_in_a_segment_does_not_split_it():
+    english = apertium().translate_batch(["Le marché\0 salue la réforme.", "La ville\nannonce.", "Titre"])
+    assert english == [alone("Le marché salue la réforme."), alone("La ville annonce."), "Title"]
+
+
 def test_untranslated_words_are_recorded_per_segment():
     results = apertium().translate_detailed(["Le chat zorglubesque dort.", "", "Bonjour Vexaliste."])
     assert [r.unknown for r in results] == [("zorglubesque",), (), ("Vexaliste",)]
