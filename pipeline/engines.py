@@ -94,7 +94,7 @@ LITERAL_MARKS_BACK = str.maketrans({"\ue02a": "*", "\ue023": "#"})
 # a failed generation with no lemma (`#<prn>`).
 STREAM_TOKEN = re.compile(r"(?P<escaped>\\.)|(?<!\w)(?P<marks>[*@#]+)(?P<word>\w(?:[\w’'-]*\w)?)"
                           r"|(?P<tags>[*@#]*(?:<[\w.-]+>)+)")
-# Every Debian package whose files an Apertium mode uses comes from one of these tools.
+# Where Debian installs the Apertium modes and language data.
 APERTIUM_DATA = Path("/usr/share/apertium")
 
 
@@ -188,8 +188,8 @@ class ApertiumEngine:
     Each segment goes through Apertium as a null-flushed chunk of its own (``apertium -z``:
     every program of the pipe handles the text up to a NUL and flushes, so no transfer
     rule, tagger or lexical-selection window spans two segments), one process per mode,
-    started on first use and kept for every later batch. Apertium's marks are removed from the output; the words left untranslated
-    are recorded per segment.
+    started on first use and kept for every later batch. Apertium's marks are removed from
+    the output; the words left untranslated are recorded per segment.
 
     ``borrow_from``: other routes that lend their English for a word the main route left
     untranslated (see ``borrow``); by default Debian's other French->English routes that are
@@ -248,16 +248,18 @@ class ApertiumEngine:
         while the first batch goes through the main route."""
         for route in (self.route, *self.lenders, *filter(None, [self.back])):
             for mode in route.modes:
-                if mode not in self.pipes:
-                    self.pipes[mode] = ModePipe(mode, self.datadir)
+                self.pipe(mode)
+
+    def pipe(self, mode: str) -> ModePipe:
+        if mode not in self.pipes:
+            self.pipes[mode] = ModePipe(mode, self.datadir)
+        return self.pipes[mode]
 
     def run_mode(self, mode: str, chunks: list[str]) -> list[str]:
         """A batch through one mode's pipe, one NUL-ended chunk per segment."""
-        if mode not in self.pipes:
-            self.pipes[mode] = ModePipe(mode, self.datadir)
         timeout = self.timeout_s + self.timeout_per_char_s * sum(len(c) + 1 for c in chunks)
         try:
-            return self.pipes[mode].translate(chunks, timeout)
+            return self.pipe(mode).translate(chunks, timeout)
         except BaseException:
             del self.pipes[mode]  # killed: the next batch starts a fresh one
             raise
@@ -388,7 +390,7 @@ class ModePipe:
                                       f"finish within {timeout:.0f} s and was killed. {self.hint}")
                 block = os.read(stdout, 1 << 16)
                 if not block:
-                    raise EngineError(f"apertium {self.mode} stopped (exit {self.proc.wait()}): {self.errors()}")
+                    raise EngineError(f"apertium {self.mode} stopped: {self.errors()}")
                 output += block
                 seen += block.count(b"\0")
         if seen > count or not output.endswith(b"\0"):
