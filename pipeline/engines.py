@@ -58,6 +58,11 @@ class Translation:
     unknown: tuple[str, ...] = ()
     borrowed: tuple[Borrowing, ...] = ()
 
+    @property
+    def routes(self) -> str:
+        """The route, then each route that lent a word: ``fr-es|spa-eng+fra-cat|cat-eng``."""
+        return "+".join(dict.fromkeys([self.route, *(b.route for b in self.borrowed)]))
+
 
 class Engine(Protocol):
     name: str

@@ -167,6 +167,7 @@ def test_words_the_main_route_leaves_untranslated_are_borrowed_from_another_rout
         "Le groupe a perdu 4 milliards.", "Le maire de Lyon et Claire Vexaliste."])
     assert panne.en == "A failure has deprived the city of electricity." and panne.unknown == ()
     assert panne.borrowed == (engines.Borrowing("panne", "failure", "fra-cat|cat-eng"),)
+    assert panne.routes == "fr-es|spa-eng+fra-cat|cat-eng" and names.routes == "fr-es|spa-eng"
     assert "harvests" in harvest.en and "récoltes" not in harvest.en and harvest.unknown == ("Nantes",)
     # fr-es writes "millardos", a Spanish word spa-eng does not know: its French word is found
     # by translating it back (es-fr) and is then looked up in the other routes.
