@@ -13,6 +13,7 @@ other inputs of the batch, their order or the batch size.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import re
@@ -32,6 +33,9 @@ from typing import Protocol
 APERTIUM_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 log = logging.getLogger("bilingue")
 LENGTH_PENALTY = 0.2  # argostranslate's own
+# This module's own code shapes the English too (marks, borrowing, decoding): a change to
+# it gives every engine a new config_id.
+ENGINE_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 INSTALL_ARGOS = "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium"
 
 
@@ -238,7 +242,7 @@ class ApertiumEngine:
         versions = package_versions([self.datadir / "modes" / f"{m}.mode" for m in dict.fromkeys(modes)])
         self.model_id = "+".join(f"{p}={v}" for p, v in versions["data"].items())
         lent = f" borrow={','.join(map(str, self.lenders))} back={self.back}" if self.lenders else ""
-        self.config_id = (f"apertium route={self.route}{lent} null-flush "
+        self.config_id = (f"apertium route={self.route}{lent} null-flush code={ENGINE_CODE} "
                           + " ".join(f"{p}={v}" for p, v in {**versions["data"], **versions["tools"]}.items()))
         self.unknown: list[str] = []
         self.pipes: dict[str, ModePipe] = {}  # started on first use
@@ -440,8 +444,10 @@ def package_versions(mode_files: list[Path]) -> dict[str, dict[str, str]]:
     programs = set()
     for mode in mode_files:
         steps = mode.read_text(encoding="utf-8").split("|") if mode.is_file() else []
-        programs |= {os.path.realpath(found) for step in steps if step.split() and (found := shutil.which(step.split()[0]))}
-    owners = {"data": owning_packages([str(m) for m in mode_files]), "tools": sorted(set(owning_packages(sorted(programs))))}
+        commands = [step.split()[0] for step in steps if step.split()]
+        programs |= {os.path.realpath(found) for command in commands if (found := shutil.which(command))}
+    owners = {"data": owning_packages([str(m) for m in mode_files]),
+              "tools": sorted(set(owning_packages(sorted(programs))))}
     versions = debian_versions([n for names in owners.values() for n in names])
     return {kind: {name: versions.get(name, "unversioned") for name in names} for kind, names in owners.items()}
 
@@ -533,7 +539,7 @@ class ArgosEngine:
         self._tokenizer = self._translator = None
         self.config_id = (f"argos model={self.model_id} beam={beam_size} compute={compute_type} "
                           f"length_penalty={LENGTH_PENALTY} ctranslate2={library_version('ctranslate2')} "
-                          f"sentencepiece={library_version('sentencepiece')}")
+                          f"sentencepiece={library_version('sentencepiece')} code={ENGINE_CODE}")
 
     def load(self) -> None:
         """Load the SentencePiece and CTranslate2 models on first use, so that choosing an

@@ -108,7 +108,8 @@ def test_en_critique_is_the_same_after_le_partenariat():
 
 
 def test_the_same_french_gives_the_same_english_in_any_order_and_batch():
-    texts = ["La réforme économique menace le marché.", "En critique", "Claire Martin salue la sanction « exemplaire »."]
+    texts = ["La réforme économique menace le marché.", "En critique",
+             "Claire Martin salue la sanction « exemplaire »."]
     forward = apertium().translate_batch(texts)
     assert apertium().translate_batch(texts[::-1]) == forward[::-1]
     assert apertium().translate_batch(texts + texts) == forward + forward
@@ -180,12 +181,13 @@ def test_without_lenders_untranslated_words_stay_and_are_recorded():
     alone_route = ApertiumEngine(borrow_from=())
     result = alone_route.translate_detailed(["Une panne a privé la ville d’électricité."])[0]
     assert "panne" in result.en and result.unknown == ("panne",) and result.borrowed == ()
-    assert "borrow=" not in alone_route.config_id and "borrow=fra-cat|cat-eng,fr-eo|eo-en back=es-fr" in apertium().config_id
+    assert "borrow=" not in alone_route.config_id
+    assert "borrow=fra-cat|cat-eng,fr-eo|eo-en back=es-fr" in apertium().config_id
 
 
 def test_config_id_names_route_and_every_package_with_its_version():
     main, other = apertium().config_id, apertium("fra-cat|cat-eng").config_id
-    assert "route=fr-es|spa-eng" in main and "null-flush" in main
+    assert "route=fr-es|spa-eng" in main and "null-flush" in main and f"code={engines.ENGINE_CODE}" in main
     for package in ("apertium-fr-es=", "apertium-eng-spa=", "apertium=", "lttoolbox=", "apertium-lex-tools="):
         assert package in main
     assert "apertium-fra-cat=" in other and "cg3=" in other and "apertium-fr-es" not in other

@@ -42,7 +42,7 @@ def test_config_id_names_model_decoding_settings_and_library_versions(package):
     default = engines.ArgosEngine(package).config_id
     assert default.startswith(f"argos model={engines.ArgosEngine(package).model_id} ")
     for part in ("beam=4", "compute=int8", "length_penalty=0.2", f"ctranslate2={version('ctranslate2')}",
-                 f"sentencepiece={version('sentencepiece')}"):
+                 f"sentencepiece={version('sentencepiece')}", f"code={engines.ENGINE_CODE}"):
         assert part in default.split()
     assert "beam=2" in engines.ArgosEngine(package, beam_size=2).config_id.split()
     assert "compute=float32" in engines.ArgosEngine(package, compute_type="float32").config_id.split()
