@@ -359,6 +359,31 @@ def english_spans(english: str, hits: list[Hit], verdicts: list[bool]) -> list[t
     return sorted(taken, key=lambda t: t[0])
 
 
+def names_not_in_source(english: str, french: str, glossary: Glossary) -> list[str]:
+    """Glossary names the English holds and its French does not: words that moved in from
+    another segment (an engine that reorders across segment boundaries).
+
+    >>> g = Glossary(Path("-"), [Entry("Orange", "Orange", "name"), Entry("Bourse", "Bourse", "name")])
+    >>> names_not_in_source("The associations hail an Orange.", "Les associations saluent une sanction.", g)
+    ['Orange']
+    >>> names_not_in_source("Orange shares fell.", "L’action d’Orange a reculé.", g)
+    []
+    """
+    pattern = names_pattern(tuple(e.en for e in glossary.names))
+    if pattern is None:
+        return []
+    found = dict.fromkeys(m.group() for m in pattern.finditer(english))
+    return [name for name in found if not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", french)]
+
+
+@functools.cache
+def names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 @dataclass
 class Violation:
     segment: str

@@ -66,8 +66,13 @@ class Memory:
                                     f"fix the folder's permissions, then build again.") from None
 
     def get(self, key: str) -> str | None:
-        row = self.db.execute("SELECT target FROM tm WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        found = self.recall(key)
+        return found[0] if found else None
+
+    def recall(self, key: str) -> tuple[str, str] | None:
+        """The stored English and what made it (``engine route``), or None."""
+        row = self.db.execute("SELECT target, engine FROM tm WHERE key = ?", (key,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def put_many(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         """(key, source, target, engine, model) rows, written in one transaction."""

@@ -110,9 +110,12 @@ class Context:
         return self._memory
 
     def close(self) -> None:
+        """Close the memory and stop the engine's processes, if they were started."""
         if self._memory is not None:
             self._memory.close()
             self._memory = None
+        if "engine" in self.__dict__:
+            self.engine.close()
 
     @functools.cached_property
     def metadata(self) -> dict:
