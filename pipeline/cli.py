@@ -23,7 +23,7 @@ DEFAULT_REPORT = Path("output") / "report.json"
 def cmd_build(args) -> int:
     options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
                               strict=args.strict, beam_size=args.beam_size, batch_size=args.batch_size,
-                              force=args.force, book=args.book,
+                              force=args.force, book=args.book, approved=args.approved,
                               editions=tuple(builder.FILES) if args.edition == "all" else (args.edition,))
     report = builder.build(options)
     if report.get("up_to_date"):
@@ -167,7 +167,8 @@ def cmd_review(args) -> int:
 
     if args.xliff and args.xliff.resolve().is_relative_to(args.out.resolve()):
         raise DataFileError(f"{args.xliff}: inside {args.out}, which every build rewrites; choose a folder outside it")
-    report = builder.build(builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary))
+    report = builder.build(builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
+                                           approved=args.approved))
     review = args.out / "review"
     state = "up to date" if report.get("up_to_date") else "rebuilt"
     print(f"Review ({state}): {review}/index.html, word diffs {review}/*.clean.diff and *.en.diff, {review}/report.md")
@@ -211,7 +212,7 @@ def add_qa_parser(sub, glossary_default: Path) -> None:
     q.add_argument("--out", type=Path, default=Path("output"), help="the build's output folder (default: output)")
     q.add_argument("--format", choices=("table", "json"), default="table")
     q.add_argument("--glossary", type=Path, default=glossary_default)
-    q.add_argument("--approved", type=Path, default=Path("tm") / "approved.tmx", help="approved translations (TMX)")
+    q.add_argument("--approved", type=Path, default=builder.ROOT / "tm" / "approved.tmx", help="approved translations (TMX)")
     q.add_argument("--accepted", type=Path, default=ACCEPTED_FILE, help="accepted flags (default: glossary/qa-accepted.tsv)")
     q.set_defaults(run=cmd_qa)
 
@@ -224,6 +225,7 @@ def positive(value: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     glossary_default = builder.ROOT / "glossary" / "terms.tsv"
+    approved_default = builder.ROOT / "tm" / "approved.tmx"
     p = argparse.ArgumentParser(prog="bilingue", description=(
         "Repair damaged French articles, enforce the glossary, translate them to English offline "
         "and publish an aligned bilingual HTML site and EPUB."))
@@ -242,6 +244,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-size", type=positive, default=128,
                    help="segments per engine call; each finished batch is saved in the memory (default: 128)")
     b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
+    b.add_argument("--approved", type=Path, default=approved_default,
+                   help="reviewed translations that override the engine (default: tm/approved.tmx of the project)")
     b.add_argument("--book", type=Path, default=builder.ROOT / "book.toml",
                    help="the book's titles, publisher, rights, identifier, date and [pipeline] stages (default: book.toml)")
     b.add_argument("--edition", choices=("all", *builder.FILES), default="all",
@@ -279,7 +283,7 @@ def parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tm", help="export or import translation memory (TMX; import also reads XLIFF)")
     t.add_argument("--memory", type=Path, default=Path("output") / ".cache" / "tm.sqlite")
-    t.add_argument("--approved", type=Path, default=builder.ROOT / "tm" / "approved.tmx")
+    t.add_argument("--approved", type=Path, default=approved_default)
     ts = t.add_subparsers(dest="action", required=True)
     te = ts.add_parser("export", help="write the memory and approved translations as TMX")
     te.add_argument("--tmx", type=Path, required=True)
@@ -303,6 +307,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     r.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto")
     r.add_argument("--glossary", type=Path, default=glossary_default)
+    r.add_argument("--approved", type=Path, default=approved_default, help="reviewed translations (default: tm/approved.tmx)")
     r.add_argument("--xliff", type=Path, metavar="DIR", help="write one XLIFF 1.2 file per article into DIR")
     r.set_defaults(run=cmd_review)
 
