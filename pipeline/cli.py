@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import build as builder
 from . import glossary as gl
-from .engines import EngineError
+from .engines import ENGINES, EngineError
 from .ingest import IngestError
 from .memory import MemoryUnavailable
 from .models import PackageError
@@ -238,7 +238,7 @@ def parser() -> argparse.ArgumentParser:
                                    "output/francais.epub, output/review/ and output/report.json.")
     b.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of French .txt articles (default: seeds)")
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
-    b.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto",
+    b.add_argument("--engine", choices=("auto", *ENGINES), default="auto",
                    help="auto: Argos if an fr->en package is installed, else Apertium")
     b.add_argument("--beam-size", type=positive, default=4, help="Argos beam size (default: 4, as argostranslate)")
     b.add_argument("--batch-size", type=positive, default=128,
@@ -305,7 +305,7 @@ def parser() -> argparse.ArgumentParser:
                                    "`bilingue tm import FILE.xlf`.")
     r.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of French .txt articles (default: seeds)")
     r.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
-    r.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto")
+    r.add_argument("--engine", choices=("auto", *ENGINES), default="auto")
     r.add_argument("--glossary", type=Path, default=glossary_default)
     r.add_argument("--approved", type=Path, default=approved_default, help="reviewed translations (default: tm/approved.tmx)")
     r.add_argument("--xliff", type=Path, metavar="DIR", help="write one XLIFF 1.2 file per article into DIR")

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -601,14 +602,36 @@ def label(engine: Engine) -> str:
     return f"{engine.name} ({engine.model_id})"
 
 
-def select(choice: str = "auto", beam_size: int = 4) -> Engine:
-    """``auto``: Argos when an fr->en package is installed, else Apertium."""
-    if choice not in ("auto", "argos", "apertium"):
-        raise EngineError(f"unknown engine {choice!r}: choose auto, argos or apertium")
-    if choice in ("auto", "argos"):
-        package = find_argos_package()
-        if package is not None:
-            return ArgosEngine(package, beam_size=beam_size)
-        if choice == "argos":
-            raise EngineError(f"no Argos fr->en package under {argos_packages_dir()}. Install one with " + INSTALL_ARGOS)
+class NotInstalled(EngineError):
+    """The engine's model or programs are not installed here (``auto`` then tries the next)."""
+
+
+def make_argos(beam_size: int) -> Engine:
+    package = find_argos_package()
+    if package is None:
+        raise NotInstalled(f"no Argos fr->en package under {argos_packages_dir()}. Install one with " + INSTALL_ARGOS)
+    return ArgosEngine(package, beam_size=beam_size)
+
+
+def make_apertium(beam_size: int) -> Engine:
     return ApertiumEngine()
+
+
+# Engine name -> factory(beam_size), in the order ``auto`` tries them: a new engine is one
+# entry here (the command line's --engine choices come from it).
+ENGINES: dict[str, Callable[[int], Engine]] = {"argos": make_argos, "apertium": make_apertium}
+
+
+def select(choice: str = "auto", beam_size: int = 4) -> Engine:
+    """The engine named ``choice``; ``auto``: the first of ``ENGINES`` installed here
+    (Argos when an fr->en package is installed, else Apertium)."""
+    if choice != "auto" and choice not in ENGINES:
+        raise EngineError(f"unknown engine {choice!r}: choose auto, {', '.join(ENGINES)}")
+    if choice != "auto":
+        return ENGINES[choice](beam_size)
+    for name, make in ENGINES.items():
+        try:
+            return make(beam_size)
+        except NotInstalled as err:
+            log.info("engine %s: %s", name, err)
+    raise EngineError("no translation engine is installed: apt-get install " + " ".join(APERTIUM_PACKAGES))

@@ -8,6 +8,7 @@ import pytest
 from lxml import html
 
 from pipeline import build
+from pipeline.engines import ENGINES, Translation
 from pipeline.stages import DEFAULT_STAGES, REGISTRY
 from pipeline.tsv import DataFileError
 
@@ -68,6 +69,31 @@ def test_a_stage_is_one_registration_and_one_line_of_configuration(tmp_path, see
     assert report["stages"] == stages and "shout" in report["seconds"]
     listed = run_cli("stages", "--book", str(path)).stdout
     assert "shout      A toy stage: every English segment in capitals." in listed
+
+
+class Echo:
+    """A toy engine for the registration test: its "English" is the French, and every
+    output says so (name and model)."""
+
+    name, model_id, config_id = "echo", "identity", "echo identity"
+    unknown: list[str] = []
+
+    def translate_detailed(self, texts):
+        return [Translation(t, "echo") for t in texts]
+
+    def translate_batch(self, texts):
+        return list(texts)
+
+    def close(self):
+        pass
+
+
+def test_an_engine_is_one_registration(tmp_path, seeds, monkeypatch):
+    monkeypatch.setitem(ENGINES, "echo", lambda beam_size: Echo())
+    report = build.build(build.Options(seeds=seeds, out=tmp_path / "out", engine="echo", approved=tmp_path / "none.tmx"))
+    assert report["engine"] == "echo" and report["model_id"] == "identity"
+    assert english_on_page(tmp_path / "out")[1] == "La société prépare une riposte."
+    assert "echo (identity)" in (tmp_path / "out" / "html" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_stage_can_be_switched_off(tmp_path, seeds):
