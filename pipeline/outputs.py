@@ -275,8 +275,8 @@ def commit(out: Path, staging: Path) -> None:
     previous = current_version(out)
     names = published(staging)
     legacy = [name for name in names if (out / name).exists() and not (out / name).is_symlink()]
+    write_manifest(staging)  # before the user's files come in: they are not the build's
     carry_user_files(previous or out, staging)
-    write_manifest(staging)
     fsync_tree(staging)
     for name in names:
         if not (out / name).exists() and not (out / name).is_symlink():

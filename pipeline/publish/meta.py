@@ -183,7 +183,7 @@ def apply(book: Book, metadata: dict) -> Book:
     book.title = f"{metadata['title']['fr']} / {metadata['title']['en']}"
     slugs = {article.slug for article in book.articles}
     for slug in sorted(set(metadata["articles"]) - slugs):
-        log.warning("%s: [articles.%s] matches no source file; check the name", metadata["file"], slug)
+        log.info("%s: [articles.%s] matches no source file; check the name", metadata["file"], slug)
     for article in book.articles:
         title = metadata["articles"].get(article.slug, {}).get("title")
         if not title:
