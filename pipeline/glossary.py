@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .nlp import is_common_word
+from .segment import opens_sentence
 from .text import capitalise, whole_word
 from .tsv import DataFileError as GlossaryError
 from .tsv import Problem, raise_errors, read_rows
 
 COLUMNS = ("fr", "en", "kind", "variants", "note")
-KINDS = ("term", "name")
+KINDS = ("term", "name", "common")  # common: a capitalised word that is not a name (names.py)
 PLACEHOLDER = "ZXQ"  # a capitalised pseudo-word engines copy through; no "_" (Argos turns it into a space)
 PLACEHOLDER_RE = re.compile(rf"\b{PLACEHOLDER}(\d+)\b")
 
@@ -46,7 +47,12 @@ class Glossary:
 
     @property
     def terms(self) -> list[Entry]:
-        return [e for e in self.entries if not e.is_name]
+        return [e for e in self.entries if e.kind == "term"]
+
+    @property
+    def commons(self) -> list[Entry]:
+        """Capitalised words the engine translates: never protected as names found in the text."""
+        return [e for e in self.entries if e.kind == "common"]
 
     def variant_repairs(self) -> dict[str, str]:
         """Known corruption -> the name it stands for (used by the clean stage)."""
@@ -110,7 +116,7 @@ def substring_traps(entries: list[Entry]) -> list[Problem]:
     problems = []
     for short in entries:
         for long in entries:
-            if short is long or short.is_name or not long.is_name or len(short.fr) >= len(long.fr):
+            if short is long or short.kind != "term" or not long.is_name or len(short.fr) >= len(long.fr):
                 continue
             for m in re.finditer(whole_word(short.fr), long.fr, re.IGNORECASE):
                 case_ok = m.group() == short.fr or (m.start() == 0 and short.fr.islower())
@@ -128,6 +134,7 @@ def lint(path: Path, corpus: list[str] | None = None) -> list[Problem]:
         glossary = Glossary(path, entries)
         used = {hit.entry for text in corpus for hit in find(text, glossary)}
         used |= {e for e in glossary.names for text in corpus for v in e.variants if v in text}
+        used |= {e for e in glossary.commons for text in corpus if re.search(whole_word(e.fr), text)}
         for e in entries:
             if e not in used:
                 problems.append(Problem(e.line, "warning", f"{e.fr!r} never occurs in the corpus"))
@@ -213,7 +220,7 @@ def same_word(token, word: Word) -> bool:
     term ``cloud`` never matches inside the name ``Google Cloud``."""
     if not (token.lower_ == word.lower or token.lemma_.lower() == word.lemma):
         return False
-    return not (word.text.islower() and token.text[:1].isupper() and not token.is_sent_start)
+    return not (word.text.islower() and token.text[:1].isupper() and not opens_sentence(token))
 
 
 def matches(window, pattern: tuple[Word, ...]) -> bool:

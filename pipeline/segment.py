@@ -35,6 +35,16 @@ def starts_sentence(token) -> bool:
     return first.isupper() or first.isdigit() or first in OPENING
 
 
+def opens_sentence(token) -> bool:
+    """Is ``token`` the first word of a sentence by these rules? (spaCy's parser also
+    starts sentences after ``d’`` or before a name, which the segment stage refuses.)"""
+    doc = token.doc
+    i = token.i - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in OPENING or doc[i].text in "(["):
+        i -= 1
+    return i < 0 or doc[i].text in FINAL or doc[i].lower_ in MAY_END
+
+
 def closes_at(tokens, i: int) -> int:
     """Index of the last token of the sentence whose final punctuation is ``tokens[i]``:
     the closing quotes and brackets that follow it belong to it."""

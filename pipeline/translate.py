@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from . import glossary as gl
-from . import nlp
+from . import names, nlp
 from .engines import Engine
 from .memory import Memory, memory_key
 from .model import Book, Segment
@@ -64,7 +64,7 @@ def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory 
     pending: list[Work] = []
     all_work: list[Work] = []
     for segment, analysis in analysed_segments(book):
-        hits = gl.find(segment.fr, glossary, analysis) if segment.fr else []
+        hits = names.with_names(segment.fr, glossary, analysis) if segment.fr else []
         segment.terms = hits
         applied = glossary.fingerprint([h.entry for h in hits]) + f"|protect={protect}"
         work = Work(segment, hits, memory_key(segment.fr, engine.name, engine.model_id, applied))
