@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa epubcheck wfrench
+APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa apertium-fra-cat apertium-eng-cat apertium-eo-fr apertium-eo-en epubcheck wfrench wamerican-large wbritish-large
 ARGOS_VERSION := 1.11.0
 
 .PHONY: venv deps book test bench models clean

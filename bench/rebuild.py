@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # instead of bench/, whose translate.py would hide translate-toolkit's package
 
 from pipeline.segment import sentences  # noqa: E402
 

@@ -20,7 +20,7 @@ DEFAULT_REPORT = Path("output") / "report.json"
 def cmd_build(args) -> int:
     options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
                               strict=args.strict, beam_size=args.beam_size, batch_size=args.batch_size,
-                              force=args.force)
+                              force=args.force, config=args.config)
     report = builder.build(options)
     if report.get("up_to_date"):
         print(f"{args.out} is up to date: nothing it depends on changed since the last build (--force rebuilds)")
@@ -75,17 +75,31 @@ def cmd_clean(args) -> int:
     return 0
 
 
-def corpus_texts(seeds: Path) -> list[str]:
-    from . import clean, ingest, repairs
+def corpus_texts(seeds: Path, glossary: Path) -> list[str]:
+    """The cleaned French of every block under ``seeds``, as the build's first stages make it."""
+    from .model import Book
+    from .stages import Context, Pipeline
 
-    glossary = gl.load(builder.ROOT / "glossary" / "terms.tsv")
-    book = clean.clean(ingest.ingest(seeds), glossary, repairs.load(builder.ROOT / "glossary" / "repairs.tsv"))
+    context = Context(builder.Options(seeds=seeds, glossary=glossary))
+    book = Pipeline.named(["ingest", "clean"], context).run(Book("corpus", []))
     return [b.clean for a in book.articles for b in a.blocks]
+
+
+def cmd_stages(args) -> int:
+    from .stages import REGISTRY, Context, Pipeline
+
+    pipeline = Pipeline.from_config(Context(builder.Options(config=args.config)))
+    for n, name in enumerate(pipeline.names, start=1):
+        print(f"{n:2}. {name:10} {REGISTRY[name].description}")
+    idle = [name for name in REGISTRY if name not in pipeline.names]
+    if idle:
+        print(f"registered, not in {args.config.name}'s [pipeline] stages: {', '.join(idle)}")
+    return 0
 
 
 def cmd_glossary(args) -> int:
     if args.action == "lint":
-        problems = gl.lint(args.glossary, corpus_texts(args.seeds) if args.seeds.is_dir() else None)
+        problems = gl.lint(args.glossary, corpus_texts(args.seeds, args.glossary) if args.seeds.is_dir() else None)
         for p in problems:
             print(f"{args.glossary}:{p.line}: {p.severity}: {p.message}")
         errors = sum(p.severity == "error" for p in problems)
@@ -109,7 +123,7 @@ def glossary_stats(args) -> int:
         per_term = json.loads(args.report.read_text(encoding="utf-8"))["glossary"].get("per_term", {})
     else:
         print(f"(no {args.report}: run `make book` for compliance figures)")
-        hits = [h.entry.fr for text in corpus_texts(args.seeds) for h in gl.find(text, glossary)]
+        hits = [h.entry.fr for text in corpus_texts(args.seeds, args.glossary) for h in gl.find(text, glossary)]
         per_term = {fr: {"occurrences": hits.count(fr)} for fr in set(hits)}
     print(f"{'entry':32} {'kind':5} {'occurrences':>11} {'compliance':>10}")
     for e in glossary.entries:
@@ -151,6 +165,33 @@ def cmd_models(args) -> int:
     return 0
 
 
+def cmd_qa(args) -> int:
+    """QA of the last build's outputs and of the approved translations; exit 1 on errors."""
+    from . import qa
+    from .memory import read_tmx
+
+    if not (args.out / "html").is_dir():
+        raise DataFileError(f"{args.out}/html: no build there; run `bilingue build --out {args.out}` first")
+    summary = qa.published_report(args.out, gl.load(args.glossary), read_tmx(args.approved), qa.load_accepted(args.accepted))
+    print(json.dumps(summary, ensure_ascii=False, indent=2) if args.format == "json" else qa.format_table(summary))
+    return 1 if summary["errors"] else 0
+
+
+def add_qa_parser(sub, glossary_default: Path) -> None:
+    from .qa import ACCEPTED_FILE
+
+    q = sub.add_parser("qa", help="translation QA of the last build: numbers, names, untranslated words, alignment…",
+                       description="Check every published segment and approved translation (numbers, names, "
+                                   "untranslated words, empty or copied, length, punctuation, glossary) and the "
+                                   "alignment of the HTML, EPUB and review. Exit 1 when an error-severity check fires.")
+    q.add_argument("--out", type=Path, default=Path("output"), help="the build's output folder (default: output)")
+    q.add_argument("--format", choices=("table", "json"), default="table")
+    q.add_argument("--glossary", type=Path, default=glossary_default)
+    q.add_argument("--approved", type=Path, default=Path("tm") / "approved.tmx", help="approved translations (TMX)")
+    q.add_argument("--accepted", type=Path, default=ACCEPTED_FILE, help="accepted flags (default: glossary/qa-accepted.tsv)")
+    q.set_defaults(run=cmd_qa)
+
+
 def positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
@@ -176,6 +217,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-size", type=positive, default=128,
                    help="segments per engine call; each finished batch is saved in the memory (default: 128)")
     b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
+    b.add_argument("--config", type=Path, default=builder.ROOT / "book.toml",
+                   help="book configuration: the book's metadata and [pipeline] stages (default: book.toml)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1, nothing published) on any glossary violation")
     b.add_argument("--force", action="store_true",
                    help="rebuild even when no source, data file, option or model changed since the last build")
@@ -217,9 +260,17 @@ def parser() -> argparse.ArgumentParser:
     ti.add_argument("file", type=Path)
     t.set_defaults(run=cmd_tm)
 
+    sp = sub.add_parser("stages", help="list the pipeline's stages in the order they run",
+                        description="List the stages `bilingue build` runs, from book.toml's [pipeline] stages "
+                                    "(the built-in list when it has none), and the registered stages not in use.")
+    sp.add_argument("--config", type=Path, default=builder.ROOT / "book.toml", help="book configuration (default: book.toml)")
+    sp.set_defaults(run=cmd_stages)
+
     m = sub.add_parser("models", help="install an Argos fr->en package (from a .argosmodel file, or online)")
     m.add_argument("model", nargs="?", type=Path, help="path to translate-fr_en-*.argosmodel (default: download with argospm)")
     m.set_defaults(run=cmd_models)
+
+    add_qa_parser(sub, glossary_default)
     return p
 
 

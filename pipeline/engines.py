@@ -53,6 +53,7 @@ class ApertiumEngine:
         if missing:
             raise EngineError(f"Apertium pair(s) {', '.join(missing)} missing: apt-get install apertium-fr-es apertium-eng-spa")
         self.model_id = "+".join(f"{p}={package_version(p)}" for p in ("apertium-fr-es", "apertium-eng-spa"))
+        self.config_id = f"apertium fr-es|spa-eng {self.model_id} apertium={package_version('apertium')}"
         self.unknown: list[str] = []
 
     def run(self, pair: str, text: str, mark_unknown: bool) -> str:
@@ -139,6 +140,14 @@ class ArgosEngine:
                              intra_threads=1)
         self._tokenizer = self._translator = None
 
+    @property
+    def config_id(self) -> str:
+        """Everything that shapes this engine's English: model, decoding options, libraries."""
+        from importlib.metadata import version
+
+        return (f"argos {self.model_id} beam={self.beam_size} compute={self.settings['compute_type']} "
+                f"ctranslate2={version('ctranslate2')} sentencepiece={version('sentencepiece')}")
+
     def load(self) -> None:
         """Load the SentencePiece and CTranslate2 models on first use, so that choosing an
         engine (and checking whether a build is up to date) costs nothing."""
@@ -186,6 +195,11 @@ class ArgosEngine:
         tokens = [self.tokenizer.encode(t, out_type=str) for t in texts]
         results = self.translator.translate_batch(tokens, **self.decoding_options(len(tokens)))
         return check_count("argos", texts, [self.decode(r.hypotheses[0]) for r in results])
+
+
+def label(engine: Engine) -> str:
+    """How every output names the engine: ``name (model id)``."""
+    return f"{engine.name} ({engine.model_id})"
 
 
 def select(choice: str = "auto", beam_size: int = 4) -> Engine:

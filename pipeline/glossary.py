@@ -58,9 +58,6 @@ class Glossary:
         """Known corruption -> the name it stands for (used by the clean stage)."""
         return {v: e.fr for e in self.names for v in e.variants}
 
-    def fingerprint(self, entries: list[Entry]) -> str:
-        return "|".join(sorted(f"{e.fr}={e.en}:{e.kind}" for e in entries))
-
 
 def read_entries(path: Path) -> tuple[list[Entry], list[Problem]]:
     rows, problems = read_rows(path, COLUMNS, required=3)
@@ -379,6 +376,26 @@ def honoured(english: str, hits: list[Hit], source: str = "") -> list[bool]:
     return result
 
 
+def english_spans(english: str, hits: list[Hit], verdicts: list[bool]) -> list[tuple[int, int, Entry]]:
+    """Where each honoured hit's required English stands in ``english``: one occurrence a
+    hit, in order, never one already given to another hit nor inside a longer one.
+
+    >>> e = Entry("PDG", "CEO", "term")
+    >>> english_spans("The CEO met the CEO.", [Hit(e, 3, 6, "PDG"), Hit(e, 20, 23, "PDG")], [True, True])
+    [(4, 7, Entry(fr='PDG', en='CEO', kind='term', variants=(), note='', line=0)), (16, 19, Entry(fr='PDG', en='CEO', kind='term', variants=(), note='', line=0))]
+    """
+    spans = {h.entry.fr: term_spans(english, h.entry) for h in hits}
+    everything = [s for found in spans.values() for s in found]
+    taken: list[tuple[int, int, Entry]] = []
+    for hit, ok in zip(hits, verdicts):
+        free = [s for s in spans[hit.entry.fr]
+                if all(s[1] <= t[0] or s[0] >= t[1] for t in taken)
+                and not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in everything)]
+        if ok and free:
+            taken.append((*free[0], hit.entry))
+    return sorted(taken, key=lambda t: t[0])
+
+
 @dataclass
 class Violation:
     segment: str
@@ -400,8 +417,8 @@ class Compliance:
     honoured: Counter = field(default_factory=Counter)
     violations: list[Violation] = field(default_factory=list)
 
-    def record(self, segment_id: str, fr: str, en: str, hits: list[Hit], where: str) -> None:
-        for hit, ok in zip(hits, honoured(en, hits)):
+    def record(self, segment_id: str, fr: str, en: str, hits: list[Hit], verdicts: list[bool], where: str) -> None:
+        for hit, ok in zip(hits, verdicts):
             self.seen[hit.entry.fr] += 1
             if ok:
                 self.honoured[hit.entry.fr] += 1
@@ -412,6 +429,16 @@ class Compliance:
     def rate(self) -> float:
         total = sum(self.seen.values())
         return 1.0 if total == 0 else sum(self.honoured.values()) / total
+
+    def summary(self) -> dict:
+        """What report.json says of the glossary."""
+        return {
+            "occurrences": sum(self.seen.values()),
+            "honoured": sum(self.honoured.values()),
+            "compliance": round(self.rate, 4),
+            "violations": [v.as_dict() for v in self.violations],
+            "per_term": {term: {"occurrences": n, "honoured": self.honoured[term]} for term, n in sorted(self.seen.items())},
+        }
 
 
 # --- maintenance ----------------------------------------------------------------------

@@ -99,9 +99,26 @@ def mark_front_matter(blocks: list[Block]) -> None:
         blocks[0].kind = "title"
 
 
+def read_article(path: Path) -> Article:
+    """One source file as an Article: plain text by its layout, other formats through pandoc."""
+    from .readers import ReaderError, read_with_pandoc
+
+    if path.suffix.lower() == ".txt":
+        return parse_article(read_source(path), path)
+    try:
+        return read_with_pandoc(path)
+    except ReaderError as err:
+        raise IngestError(str(err)) from None
+
+
 def ingest(seeds: Path, title: str = "bilingue") -> Book:
-    """Read every ``*.txt`` under ``seeds`` (sorted by name) into a Book."""
-    paths = sorted(seeds.glob("*.txt"))
+    """Read every source under ``seeds`` (``.txt`` and the formats pandoc reads, sorted by
+    name) into a Book."""
+    from .readers import PANDOC_FORMATS
+
+    suffixes = {".txt", *PANDOC_FORMATS}
+    paths = sorted(p for p in seeds.iterdir() if p.suffix.lower() in suffixes) if seeds.is_dir() else []
     if not paths:
-        raise IngestError(f"{seeds}: no .txt source files found. Put the French articles there.")
-    return Book(title=title, articles=[parse_article(read_source(p), p) for p in paths])
+        raise IngestError(f"{seeds}: no source files found (.txt, {', '.join(PANDOC_FORMATS)}). "
+                          "Put the French articles there.")
+    return Book(title=title, articles=[read_article(p) for p in paths])

@@ -17,9 +17,11 @@ CREATE TABLE IF NOT EXISTS tm (
 """
 
 
-def memory_key(source: str, engine: str, model_id: str, glossary_entries: str) -> str:
-    """A translation is reusable only for the same source, engine, model and glossary entries."""
-    return hashlib.sha256("\x1f".join((source, engine, model_id, glossary_entries)).encode()).hexdigest()
+def memory_key(source: str, engine_config: str, glossary_entries: str) -> str:
+    """A translation is reusable only for the same source, the same engine configuration
+    (``Engine.config_id``: engine, model, route, decoding options, library versions) and
+    the same glossary entries."""
+    return hashlib.sha256("\x1f".join((source, engine_config, glossary_entries)).encode()).hexdigest()
 
 
 class Memory:

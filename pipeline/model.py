@@ -43,6 +43,17 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """Inline formatting a source had over ``[start, end)`` of its block's text: ``emph``,
+    ``strong``, ``code``, or ``link`` (with its ``target``)."""
+
+    start: int
+    end: int
+    kind: str
+    target: str = ""
+
+
+@dataclass(frozen=True)
 class Flag:
     """A QA finding on one segment's translation (check id, severity, what is wrong)."""
 
@@ -82,6 +93,7 @@ class Block:
     clean: str = ""
     changes: list[Change] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)  # inline formatting over ``raw`` (sources pandoc reads)
 
 
 @dataclass
@@ -93,6 +105,7 @@ class Article:
     metadata: dict[str, str] = field(default_factory=dict)
     removed: list[Change] = field(default_factory=list)  # whole blocks dropped by a rule
     findings: list[Finding] = field(default_factory=list)
+    number: int = 0  # 1-based place in the book, part of every segment id
 
     def first(self, kind: str) -> Block | None:
         return next((b for b in self.blocks if b.kind == kind), None)

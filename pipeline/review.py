@@ -64,6 +64,38 @@ def write_review(book: Book, out: Path, violations: list[dict], engine_label: st
     (review / "report.md").write_text(review_report(book, violations, engine_label), encoding="utf-8")
 
 
+def build_report(book: Book) -> dict:
+    """report.json: what the stages measured, the engine and the counts of the book."""
+    stats = book.stats
+    translated = stats.get("translate", {})
+    engine = stats.get("engine", {})
+    return {
+        "inputs": stats.get("inputs", ""),
+        "engine": engine.get("name", ""),
+        "model_id": engine.get("model_id", ""),
+        "engine_config": engine.get("config_id", ""),
+        "stages": stats.get("stages", []),
+        "counts": {
+            "articles": len(book.articles),
+            "blocks": sum(len(a.blocks) for a in book.articles),
+            "segments": len(book.segments),
+            "repairs": sum(len(b.changes) for a in book.articles for b in a.blocks),
+            "removed_blocks": sum(1 for a in book.articles for c in a.removed if c.rule != "blank_lines"),
+            "findings": sum(len(a.findings) for a in book.articles),
+        },
+        "articles_reused": stats.get("articles_reused", 0),
+        "translated": translated.get("translated", 0),
+        "reused": translated.get("reused", 0),
+        "approved": translated.get("approved", 0),
+        "names_reprotected": translated.get("reprotected", 0),
+        "placeholder_fallbacks": translated.get("fallbacks", 0),
+        "glossary": stats.get("glossary", {}),
+        "engine_unknown_words": translated.get("unknown_words", []),
+        "qa": stats.get("qa", {}),
+        "seconds": stats.get("seconds", {}),
+    }
+
+
 def write_report(path: Path, report: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -136,10 +136,10 @@ def block_spans(text: str, kind: str) -> list[tuple[int, int]]:
 def segment(book: Book) -> Book:
     """Give every block its segments, spans of its cleaned French, with ids stable for a
     given book layout."""
-    for a_index, article in enumerate(book.articles, start=1):
+    for article in book.articles:
         for b_index, block in enumerate(article.blocks, start=1):
             block.segments = [
-                Segment(id=f"a{a_index}-b{b_index}-s{s_index}", fr=block.clean[start:end], where=block.where,
+                Segment(id=f"a{article.number}-b{b_index}-s{s_index}", fr=block.clean[start:end], where=block.where,
                         start=start, end=end)
                 for s_index, (start, end) in enumerate(block_spans(block.clean, block.kind), start=1)
             ]

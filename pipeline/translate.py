@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from . import glossary as gl
-from . import names, nlp
 from .engines import Engine
 from .memory import Memory, memory_key
 from .model import Book, Segment
@@ -51,24 +50,22 @@ class TranslationReport:
     approved: int = 0
     reprotected: int = 0  # segments translated again because a name did not come through
     fallbacks: int = 0
-    compliance: gl.Compliance = field(default_factory=gl.Compliance)
     unknown_words: list[str] = field(default_factory=list)
 
 
-def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory | None = None,
-              approved: dict[str, str] | None = None, protect: bool = True, batch_size: int = 128) -> TranslationReport:
-    """Fill ``Segment.en`` for every segment of the book; each finished batch of
-    ``batch_size`` segments is committed to the memory before the next one starts."""
+def translate(book: Book, engine: Engine, memory: Memory | None = None, approved: dict[str, str] | None = None,
+              protect: bool = True, batch_size: int = 128) -> Book:
+    """Fill ``Segment.en`` for every segment of the book, protecting the glossary hits the
+    glossary stage put on ``Segment.terms``; each finished batch of ``batch_size``
+    segments is committed to the memory before the next one starts. The counts go to
+    ``book.stats["translate"]``."""
     report = TranslationReport()
     approved = approved or {}
     pending: list[Work] = []
-    all_work: list[Work] = []
-    for segment, analysis in analysed_segments(book):
-        hits = names.with_names(segment.fr, glossary, analysis) if segment.fr else []
-        segment.terms = hits
-        applied = glossary.fingerprint([h.entry for h in hits]) + f"|protect={protect}"
-        work = Work(segment, hits, memory_key(segment.fr, engine.name, engine.model_id, applied))
-        all_work.append(work)
+    for segment in book.segments:
+        applied = "|".join(sorted(f"{h.entry.fr}={h.entry.en}:{h.entry.kind}" for h in segment.terms))
+        applied += f"|protect={protect}"
+        work = Work(segment, segment.terms, memory_key(segment.fr, engine.config_id, applied))
         if segment.fr in approved:
             segment.en, segment.origin = approved[segment.fr], "approved"
             report.approved += 1
@@ -90,23 +87,9 @@ def translate(book: Book, engine: Engine, glossary: gl.Glossary, memory: Memory 
                 memory.put_many([(w.key, w.segment.fr, w.segment.en, engine.name, engine.model_id) for w in batch])
             report.translated += len(batch)
             bar.update(len(batch))
-
-    for work in all_work:
-        seg = work.segment
-        report.compliance.record(seg.id, seg.fr, seg.en, work.hits, str(seg.where))
     report.unknown_words = sorted(set(getattr(engine, "unknown", [])))
-    return report
-
-
-def analysed_segments(book: Book):
-    """Each segment with its span in its block's spaCy analysis, the one the segment stage
-    made: the text is parsed once, and a sentence keeps its paragraph as context."""
-    for block in (b for a in book.articles for b in a.blocks):
-        doc, cursor = nlp.parse(block.clean), 0
-        for seg in block.segments:
-            start = block.clean.index(seg.fr, cursor)
-            cursor = start + len(seg.fr)
-            yield seg, doc.char_span(start, cursor, alignment_mode="expand")
+    book.stats["translate"] = dict(report.__dict__)
+    return book
 
 
 def translate_masked(works: list[Work], engine: Engine, masked_hits) -> list[str | None]:

@@ -32,6 +32,21 @@ def built(tmp_path_factory):
     return out, report
 
 
+def run_pipeline(names, book=None, engine=None, **options):
+    """The real pipeline's stages ``names`` over ``book`` (an empty book: ingest fills it),
+    with ``engine`` instead of the one --engine would choose; what a test asserts on."""
+    from pipeline.model import Book
+    from pipeline.stages import Context, Pipeline
+
+    context = Context(build.Options(**options))
+    if engine is not None:
+        context.engine = engine
+    try:
+        return Pipeline.named(names, context).run(book or Book("test", []))
+    finally:
+        context.close()
+
+
 def run_cli(*args, cwd=ROOT):
     exe = shutil.which("bilingue") or str(Path(__import__("sys").executable).parent / "bilingue")
     return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd)

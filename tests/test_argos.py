@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build, clean, engines, ingest, repairs, segment
+from pipeline import build, engines
 from pipeline import glossary as gl
-from pipeline.translate import english_typography, for_engine, translate
+from pipeline.translate import english_typography, for_engine
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, run_cli, run_pipeline
 from .tiny_argos import build_archive, build_package
 
 MODEL_ID = "translate-fr_en-tiny-copy@0.0.1"
@@ -30,8 +30,14 @@ def tiny(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def book(terms):
-    return segment.segment(clean.clean(ingest.ingest(ROOT / "seeds"), terms, repairs.load(ROOT / "glossary" / "repairs.tsv")))
+def book():
+    return run_pipeline(["ingest", "clean", "segment", "glossary"], seeds=ROOT / "seeds")
+
+
+def translated(book, engine, tmp_path, batch_size=128):
+    """The book through the translate and verify stages with ``engine`` and a fresh memory."""
+    return run_pipeline(["translate", "verify"], book, engine=engine, memory=tmp_path / "tm.sqlite",
+                        approved=tmp_path / "none.tmx", batch_size=batch_size)
 
 
 def offline_env(tmp_path, packages):
@@ -72,12 +78,12 @@ def expected_copy(seg, engine):
     return english_typography(engine.decode(engine.tokenizer.encode(for_engine(text), out_type=str)))
 
 
-def test_copy_model_returns_every_segment_in_place_with_its_terms(tiny, book, terms):
+def test_copy_model_returns_every_segment_in_place_with_its_terms(tiny, book, tmp_path):
     engine = engines.ArgosEngine(engines.find_argos_package(root=tiny["copy"]))
-    report = translate(book, engine, terms, batch_size=16)
+    stats = translated(book, engine, tmp_path, batch_size=16).stats
     segments = book.segments
-    assert report.translated == len(segments) > 200
-    assert report.fallbacks == 0 and report.compliance.rate == 1.0
+    assert stats["translate"]["translated"] == len(segments) > 200
+    assert stats["translate"]["fallbacks"] == 0 and stats["glossary"]["compliance"] == 1.0
     with_terms = [s for s in segments if s.terms]
     assert len(with_terms) > 50
     for seg in segments:
@@ -85,16 +91,16 @@ def test_copy_model_returns_every_segment_in_place_with_its_terms(tiny, book, te
         assert "ZXQ" not in seg.en
 
 
-def test_lost_placeholders_fall_back_to_post_editing(tiny, book, terms):
+def test_lost_placeholders_fall_back_to_post_editing(tiny, book, tmp_path):
     """The garble model turns every placeholder into something else, so each segment with
     a glossary term (not just names) is translated again unprotected and post-edited."""
     engine = engines.ArgosEngine(engines.find_argos_package(root=tiny["garble"]))
-    report = translate(book, engine, terms)
+    stats = translated(book, engine, tmp_path).stats
     with_terms = [s for s in book.segments if s.terms]
     masked = [s for s in with_terms if any(not h.entry.is_name for h in s.terms)]  # names go through unmasked
-    assert report.fallbacks == len(masked) > 50
+    assert stats["translate"]["fallbacks"] == len(masked) > 50
     assert not any("XQZ" in s.en or "ZXQ" in s.en for s in book.segments)
-    assert report.compliance.rate == 1.0
+    assert stats["glossary"]["compliance"] == 1.0
     assert [s.en for s in with_terms] == [expected_copy(s, engine) for s in with_terms]
 
 

@@ -91,7 +91,7 @@ def test_report_and_review(built):
     out, report = built
     saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert saved["engine"] == "apertium" and saved["model_id"].startswith("apertium-fr-es=")
-    assert set(saved["seconds"]) >= {"ingest", "clean", "segment", "translate", "publish"}
+    assert set(saved["seconds"]) >= {"ingest", "clean", "segment", "glossary", "translate", "verify", "html", "epub", "review"}
     assert saved["glossary"]["violations"] == [] and saved["glossary"]["compliance"] == 1.0
     assert isinstance(saved["translated"], int) and isinstance(saved["reused"], int)
     diffs = sorted((out / "review").glob("*.clean.diff"))

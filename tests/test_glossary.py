@@ -7,13 +7,12 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline import glossary as gl
-from pipeline import segment
 from pipeline.engines import ApertiumEngine
 from pipeline.ingest import parse_article
 from pipeline.model import Book
 from pipeline.translate import translate
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, run_cli, run_pipeline
 
 HEADER = "fr\ten\tkind\tvariants\tnote\n"
 
@@ -62,7 +61,8 @@ def test_each_occurrence_needs_its_own_english(terms):
     hits = gl.find(fr, terms)
     assert [h.entry.fr for h in hits] == ["IA", "Inflection AI", "IA"]
     compliance = gl.Compliance()
-    compliance.record("s", fr, "The AI of Inflection AI and the IA of the city.", hits, "x.txt:1")
+    english = "The AI of Inflection AI and the IA of the city."
+    compliance.record("s", fr, english, hits, gl.honoured(english, hits), "x.txt:1")
     assert [v.term for v in compliance.violations] == ["IA"]
 
 
@@ -83,33 +83,37 @@ def test_protect_and_restore_round_trip():
     assert gl.restore("ZXQ0 ZXQ0", hits) is None
 
 
-def book_of(text, terms=None):
-    from pipeline import clean, repairs
-
-    terms = terms or gl.load(ROOT / "glossary" / "terms.tsv")
-    article = parse_article(text, ROOT / "essai.txt")
-    book = Book("essai", [article])
-    clean.clean(book, terms, repairs.load(ROOT / "glossary" / "repairs.tsv"))
-    return segment.segment(book), terms
+def book_of(text, glossary=ROOT / "glossary" / "terms.tsv"):
+    """A one-article book cleaned, segmented and matched against ``glossary``."""
+    book = Book("essai", [parse_article(text, ROOT / "essai.txt")])
+    return run_pipeline(["clean", "segment", "glossary"], book, glossary=glossary)
 
 
-def test_apertium_honours_the_glossary_only_with_protection():
+def translated(book, engine, tmp_path, protect=True, glossary=ROOT / "glossary" / "terms.tsv"):
+    """``book`` through the translate and verify stages, with a fresh memory."""
+    if not protect:
+        book = translate(book, engine, protect=False)
+        return run_pipeline(["verify"], book, glossary=glossary)
+    return run_pipeline(["translate", "verify"], book, engine=engine, glossary=glossary, memory=tmp_path / "tm.sqlite",
+                        approved=tmp_path / "none.tmx")
+
+
+def test_apertium_honours_the_glossary_only_with_protection(tmp_path):
     text = "Titre\nLe PDG de la startup annonce 2 milliards de dollars pour l’intelligence artificielle.\n"
     engine = ApertiumEngine()
-    book, terms = book_of(text)
-    unprotected = translate(book, engine, terms, protect=False)
-    assert unprotected.compliance.violations, "Apertium alone should miss PDG -> CEO"
-    book, terms = book_of(text)
-    protected = translate(book, engine, terms)
+    unprotected = translated(book_of(text), engine, tmp_path, protect=False)
+    assert unprotected.stats["glossary"]["violations"], "Apertium alone should miss PDG -> CEO"
+    book = translated(book_of(text), engine, tmp_path)
     sentence = book.segments[1].en
-    assert protected.compliance.violations == []
+    assert book.stats["glossary"]["violations"] == []
     assert "CEO" in sentence and "billion dollars" in sentence and "artificial intelligence" in sentence
 
 
 def test_a_forced_violation_is_caught(terms):
     compliance = gl.Compliance()
     hits = gl.find("Le PDG parle.", terms)
-    compliance.record("a1-b1-s1", "Le PDG parle.", "The general director speaks.", hits, "x.txt:1")
+    english = "The general director speaks."
+    compliance.record("a1-b1-s1", "Le PDG parle.", english, hits, gl.honoured(english, hits), "x.txt:1")
     assert [(v.term, v.required) for v in compliance.violations] == [("PDG", "CEO")]
     assert compliance.rate == 0.0
 
@@ -189,11 +193,10 @@ def test_a_name_the_engine_translates_is_translated_again_protected(tmp_path):
     glossary_file = tmp_path / "terms.tsv"
     glossary_file.write_text("fr\ten\tkind\tvariants\tnote\nLa Croix\tLa Croix\tname\t\t\nPDG\tCEO\tterm\t\t\n",
                              encoding="utf-8")
-    terms = gl.load(glossary_file)
-    book, _ = book_of("Titre\nLe PDG lit le journal La Croix.\nLe PDG lit un livre.\n", terms)
-    report = translate(book, ApertiumEngine(), terms)
-    assert report.reprotected == 1 and report.fallbacks == 0
-    assert report.compliance.violations == []
+    book = book_of("Titre\nLe PDG lit le journal La Croix.\nLe PDG lit un livre.\n", glossary_file)
+    book = translated(book, ApertiumEngine(), tmp_path, glossary=glossary_file)
+    assert book.stats["translate"]["reprotected"] == 1 and book.stats["translate"]["fallbacks"] == 0
+    assert book.stats["glossary"]["violations"] == []
     assert "La Croix" in book.segments[1].en and "CEO" in book.segments[1].en
 
 

@@ -3,9 +3,8 @@
 from pipeline import glossary as gl
 from pipeline import names
 from pipeline.engines import ApertiumEngine
-from pipeline.translate import translate
 
-from .test_glossary import book_of, write
+from .test_glossary import book_of, translated, write
 
 
 def auto_names(text, terms):
@@ -41,8 +40,8 @@ def test_the_glossary_wins_over_detection(tmp_path):
 def test_names_reach_the_english_unchanged_with_apertium(tmp_path):
     """Apertium turns the acronym SEC into "DRY" and Meta into "Dip"; found as names, they
     come through, and a glossary term still gives a place its English form."""
-    terms = gl.load(write(tmp_path, ["Bruxelles\tBrussels\tterm\t\t\n"]))
-    book, _ = book_of("Titre\nLa SEC enquête sur Meta et sur le fonds Sequoia à Bruxelles.\n", terms)
-    translate(book, ApertiumEngine(), terms)
-    english = book.segments[1].en
+    glossary = write(tmp_path, ["Bruxelles\tBrussels\tterm\t\t\n"])
+    book = book_of("Titre\nLa SEC enquête sur Meta et sur le fonds Sequoia à Bruxelles.\n", glossary)
+    assert [h.text for h in book.segments[1].terms] == ["SEC", "Meta", "Sequoia", "Bruxelles"]
+    english = translated(book, ApertiumEngine(), tmp_path, glossary=glossary).segments[1].en
     assert all(name in english for name in ("SEC", "Meta", "Sequoia", "Brussels")), english
