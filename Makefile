@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa apertium-fra-cat apertium-eng-cat apertium-eo-fr apertium-eo-en epubcheck wfrench wamerican-large wbritish-large
 ARGOS_VERSION := 1.11.0
+ARGOS_TIMEOUT ?= 20
 
 .PHONY: venv deps book test bench models clean
 
@@ -34,7 +35,11 @@ deps:
 		echo "Missing Debian packages. Run: sudo apt-get update && sudo apt-get install -y" $$missing; exit 1; \
 	fi
 
+# Argos when its index answers (each network wait bounded by ARGOS_TIMEOUT seconds, the whole
+# install by 15 minutes), Apertium otherwise: one line says which, and offline never fails.
 book: venv deps
+	@timeout 900 $(BIN)/python -m pipeline.models $(ARGOS_TIMEOUT) \
+		|| echo "bilingue: no Argos package installed (timed out or failed); the book is translated with Apertium"
 	$(BIN)/bilingue -v build
 
 test: $(TEST_STAMP) deps

@@ -11,7 +11,10 @@ from . import build as builder
 from . import glossary as gl
 from .engines import EngineError
 from .ingest import IngestError
+from .memory import MemoryUnavailable
+from .models import PackageError
 from .nlp import ResourceError
+from .outputs import OutputError, PublishError
 from .tsv import DataFileError
 
 DEFAULT_REPORT = Path("output") / "report.json"
@@ -252,7 +255,7 @@ def parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tm", help="export or import translation memory (TMX)")
     t.add_argument("--memory", type=Path, default=Path("output") / ".cache" / "tm.sqlite")
-    t.add_argument("--approved", type=Path, default=Path("tm") / "approved.tmx")
+    t.add_argument("--approved", type=Path, default=builder.ROOT / "tm" / "approved.tmx")
     ts = t.add_subparsers(dest="action", required=True)
     te = ts.add_parser("export", help="write the memory and approved translations as TMX")
     te.add_argument("--tmx", type=Path, required=True)
@@ -279,10 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="bilingue: %(message)s")
     try:
         return args.run(args)
-    except (IngestError, DataFileError, ResourceError) as err:
+    except (IngestError, DataFileError, ResourceError, OutputError, PackageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except (EngineError, builder.StrictFailure) as err:
+    except (EngineError, builder.StrictFailure, PublishError, MemoryUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

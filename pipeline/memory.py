@@ -3,8 +3,14 @@ reviewer-approved translations (TMX) that always win over the machine."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
+import time
 from pathlib import Path
+
+from .tsv import DataFileError
+
+log = logging.getLogger("bilingue")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tm (
@@ -15,6 +21,16 @@ CREATE TABLE IF NOT EXISTS tm (
     model TEXT NOT NULL
 )
 """
+COLUMNS = ["key", "source", "target", "engine", "model"]
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+
+
+class CorruptMemory(sqlite3.DatabaseError):
+    """The memory opened but failed SQLite's integrity check or has another schema."""
+
+
+class MemoryUnavailable(Exception):
+    """The memory cannot be opened or written here (disk full, I/O error, permissions); exit 1."""
 
 
 def memory_key(source: str, engine_config: str, glossary_entries: str) -> str:
@@ -25,15 +41,27 @@ def memory_key(source: str, engine_config: str, glossary_entries: str) -> str:
 
 
 class Memory:
-    """Each committed batch is durable: an interrupted build keeps what it finished."""
+    """Each committed batch is durable: an interrupted build keeps what it finished.
+
+    A memory that cannot be read (truncated, not SQLite, another schema) is only a cache:
+    it is moved aside as ``tm.sqlite.corrupt-<time>`` with a warning and a fresh one starts."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(SCHEMA)
-        self.db.commit()
+        try:
+            try:
+                self.db = open_checked(path)
+            except sqlite3.DatabaseError as err:
+                if not is_corrupt(err):
+                    raise
+                aside = move_aside(path)
+                log.warning("%s: translation memory unreadable (%s); moved to %s, starting a fresh one",
+                            path, err, aside.name)
+                self.db = open_checked(path)
+        except sqlite3.Error as err:
+            raise MemoryUnavailable(f"{path}: cannot open the translation memory ({err}). Free some space or "
+                                    f"fix the folder's permissions, then build again.") from None
 
     def get(self, key: str) -> str | None:
         row = self.db.execute("SELECT target FROM tm WHERE key = ?", (key,)).fetchone()
@@ -41,8 +69,12 @@ class Memory:
 
     def put_many(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         """(key, source, target, engine, model) rows, written in one transaction."""
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO tm VALUES (?, ?, ?, ?, ?)", rows)
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO tm VALUES (?, ?, ?, ?, ?)", rows)
+        except sqlite3.OperationalError as err:
+            raise MemoryUnavailable(f"{self.path}: cannot write the translation memory ({err}). Free some space, "
+                                    f"then run the same command again: every finished batch is kept.") from None
 
     def entries(self) -> list[tuple[str, str, str, str]]:
         return self.db.execute("SELECT source, target, engine, model FROM tm ORDER BY source").fetchall()
@@ -51,14 +83,57 @@ class Memory:
         self.db.close()
 
 
+def open_checked(path: Path) -> sqlite3.Connection:
+    """Open the memory, raising ``sqlite3.DatabaseError`` unless it passes SQLite's own
+    check and has the expected table."""
+    db = sqlite3.connect(path)
+    try:
+        # Checked before anything is written, so a damaged file is set aside as it was found.
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise CorruptMemory("integrity check failed")
+        columns = [row[1] for row in db.execute("PRAGMA table_info(tm)")]
+        if columns and columns != COLUMNS:
+            raise CorruptMemory(f"table tm has columns {columns}, expected {COLUMNS}")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(SCHEMA)
+        db.commit()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def is_corrupt(err: sqlite3.DatabaseError) -> bool:
+    """Damage to the file itself, as opposed to a fault of the machine (disk full, I/O, locks)."""
+    return isinstance(err, CorruptMemory) or (getattr(err, "sqlite_errorcode", 0) & 0xFF) in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename the memory (and its WAL files) to ``<name>.corrupt-<time>``; returns the new path."""
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+    for suffix in ("", "-wal", "-shm"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.rename(aside.with_name(aside.name + suffix))
+    return aside
+
+
 def read_tmx(path: Path) -> dict[str, str]:
     """Source -> target pairs of a TMX file (translate-toolkit's reader)."""
+    from lxml import etree
     from translate.storage.tmx import tmxfile
 
     if not path.exists():
         return {}
-    with path.open("rb") as f:
-        store = tmxfile(f, "fr", "en")
+    try:
+        with path.open("rb") as f:
+            store = tmxfile(f, "fr", "en")
+    except etree.XMLSyntaxError as err:
+        raise DataFileError(f"{path}: line {err.lineno}: not valid XML ({err.msg}). Fix the file, or export it "
+                            f"again from your translation tool (TMX 1.4).") from None
+    except AssertionError:  # translate-toolkit's check of the root element
+        raise DataFileError(f"{path}: line 1: not a TMX file (the root element must be <tmx>). "
+                            f"Export it again from your translation tool (TMX 1.4).") from None
     return {unit.source: unit.target for unit in store.units if unit.source and unit.target}
 
 

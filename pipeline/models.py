@@ -4,36 +4,71 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import sys
 import tempfile
+import urllib.request
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .engines import ArgosEngine, EngineError, argos_packages_dir
+from .engines import ArgosEngine, EngineError, argos_packages_dir, find_argos_package
 
 REQUIRED = ("metadata.json", "sentencepiece.model", "model/model.bin")
+# Argos packages are mostly already-compressed weights (a ratio near 1); a real one unpacks
+# to a few hundred MB. Anything far beyond is refused before a byte is written.
+MAX_RATIO = 20
+MAX_UNPACKED = 4 * 1024**3
+
+
+class PackageError(EngineError):
+    """A package file that cannot be installed; nothing was changed (exit 2)."""
 
 
 def validate_archive(path: Path) -> str:
     """The single top-level folder of a well-formed package; raises on anything unsafe."""
     if not zipfile.is_zipfile(path):
-        raise EngineError(f"{path}: not an .argosmodel (zip) file")
+        raise PackageError(f"{path}: not an .argosmodel (zip) file")
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         for name in names:
             parts = PurePosixPath(name).parts
             if name.startswith("/") or ".." in parts or "\\" in name:
-                raise EngineError(f"{path}: unsafe path {name!r} in archive; refusing to install")
+                raise PackageError(f"{path}: unsafe path {name!r} in archive; refusing to install")
         tops = {PurePosixPath(n).parts[0] for n in names}
         if len(tops) != 1 or any("/" not in n.rstrip("/") and not n.endswith("/") for n in names):
-            raise EngineError(f"{path}: files must all sit in one top-level folder (found {sorted(tops)[:5]})")
+            raise PackageError(f"{path}: files must all sit in one top-level folder (found {sorted(tops)[:5]})")
         top = tops.pop()
         missing = [r for r in REQUIRED if f"{top}/{r}" not in names]
         if missing:
-            raise EngineError(f"{path}: not an Argos translation package, missing {', '.join(missing)}")
-        meta = json.loads(archive.read(f"{top}/metadata.json"))
+            raise PackageError(f"{path}: not an Argos translation package, missing {', '.join(missing)}")
+        check_unpacked_size(path, archive)
+        meta = read_metadata(path, archive.read(f"{top}/metadata.json"))
         if (meta.get("from_code"), meta.get("to_code")) != ("fr", "en"):
-            raise EngineError(f"{path}: translates {meta.get('from_code')}->{meta.get('to_code')}, not fr->en")
+            raise PackageError(f"{path}: translates {meta.get('from_code')}->{meta.get('to_code')}, not fr->en")
     return top
+
+
+def check_unpacked_size(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse an archive that would unpack to far more than it weighs (a zip bomb). The sizes
+    come from the archive's directory; zipfile never extracts more than a member declares."""
+    unpacked = sum(info.file_size for info in archive.infolist())
+    weight = max(path.stat().st_size, 1)
+    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * weight:
+        raise PackageError(f"{path}: would unpack to {unpacked / 1024**2:.0f} MB from {weight / 1024**2:.1f} MB "
+                          f"(at most {MAX_RATIO}x and {MAX_UNPACKED // 1024**3} GB); not an Argos package, "
+                          f"refusing to install")
+
+
+def read_metadata(path: Path, data: bytes) -> dict:
+    try:
+        meta = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as err:
+        raise PackageError(f"{path}: metadata.json is not valid JSON ({err}); not a usable Argos package, "
+                          f"download it again") from None
+    if not isinstance(meta, dict):
+        raise PackageError(f"{path}: metadata.json must be a JSON object, not {type(meta).__name__}; "
+                          f"not a usable Argos package, download it again")
+    return meta
 
 
 def check_loads(package: Path, archive: Path) -> None:
@@ -41,7 +76,7 @@ def check_loads(package: Path, archive: Path) -> None:
     try:
         ArgosEngine(package, threads=1).translate_batch(["Bonjour."])
     except (EngineError, OSError, RuntimeError, ValueError) as err:
-        raise EngineError(f"{archive}: the package does not load ({err}); refusing to install") from None
+        raise PackageError(f"{archive}: the package does not load ({err}); refusing to install") from None
 
 
 def install_file(path: Path, packages: Path | None = None) -> Path:
@@ -51,6 +86,10 @@ def install_file(path: Path, packages: Path | None = None) -> Path:
     packages.mkdir(parents=True, exist_ok=True)
     target = packages / top
     with tempfile.TemporaryDirectory(dir=packages, prefix=".install-") as tmp, zipfile.ZipFile(path) as archive:
+        needed = sum(info.file_size for info in archive.infolist())
+        free = shutil.disk_usage(tmp).free
+        if needed > free:
+            raise EngineError(f"{path}: needs {needed / 1024**2:.0f} MB in {packages}, only {free / 1024**2:.0f} MB free")
         archive.extractall(tmp)
         check_loads(Path(tmp) / top, path)
         if target.exists():
@@ -82,3 +121,32 @@ def install_online() -> Path:
 
 def install(model: Path | None) -> Path:
     return install_file(model) if model else install_online()
+
+
+OFFLINE = ("bilingue: the Argos package index is not reachable, so the book is translated with Apertium. "
+           "For neural translation, download translate-fr_en-*.argosmodel and run: "
+           "ARGOS_MODEL=/path/to/file.argosmodel make models")
+
+
+def install_if_reachable(timeout: float) -> str:
+    """What `make book` runs first: install the Argos fr->en package when argostranslate's
+    index answers within ``timeout`` seconds (each network wait is bounded by it). Never
+    fails: the line returned says which engine the build will use and why."""
+    from argostranslate import settings
+
+    if (installed := find_argos_package()) is not None:
+        return f"bilingue: Argos fr->en package found in {installed}; the book is translated with it"
+    socket.setdefaulttimeout(timeout)  # argostranslate's downloads set none
+    try:
+        urllib.request.urlopen(settings.remote_package_index, timeout=timeout).close()
+    except (OSError, ValueError):
+        return OFFLINE
+    try:
+        path = install(None)
+    except EngineError as err:
+        return f"bilingue: could not install the Argos fr->en package ({err}); the book is translated with Apertium"
+    return f"bilingue: installed the Argos fr->en package in {path}; the book is translated with it"
+
+
+if __name__ == "__main__":
+    print(install_if_reachable(float(sys.argv[1]) if len(sys.argv) > 1 else 20))
