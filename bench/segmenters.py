@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/, whose translate.py would shadow the translate-toolkit package
 
 from pipeline import clean, glossary, ingest, nlp, repairs, segment  # noqa: E402
 
