@@ -13,6 +13,8 @@ rules with spaCy's parser, its ``senter`` and pysbd on French written for the pu
 """
 from __future__ import annotations
 
+from spacy.lang.fr.stop_words import STOP_WORDS
+
 from . import nlp
 from .model import Book, Segment
 
@@ -45,6 +47,14 @@ def opens_sentence(token) -> bool:
     return i < 0 or doc[i].text in FINAL or doc[i].lower_ in MAY_END
 
 
+def opens_clause(token) -> bool:
+    """After a capital letter and a full stop, a French function word (``Les``, ``C’``,
+    ``Personne``, ``Puis``), a number or a quote starts a sentence; a surname follows an
+    initial instead (``J. K. Rowling``, ``P. Martin``). spaCy's tagger is no help here: it
+    calls the word after ``X.`` a proper noun. Known limit: ``sur X. Hier, …`` stays one."""
+    return token.lower_.replace("’", "'") in STOP_WORDS or token.text[:1].isdigit() or token.text[:1] in OPENING
+
+
 def closes_at(tokens, i: int) -> int:
     """Index of the last token of the sentence whose final punctuation is ``tokens[i]``:
     the closing quotes and brackets that follow it belong to it."""
@@ -63,12 +73,16 @@ def ends_sentence(tokens, i: int, nxt) -> bool:
     token = tokens[i]
     if token.lower_ in MAY_END:
         return starts_sentence(nxt)
+    if len(token.text) == 2 and token.text[0].isupper() and token.text[1] == ".":  # spaCy keeps an initial's stop
+        return starts_sentence(nxt) and opens_clause(nxt)
     if token.text not in FINAL or not starts_sentence(nxt):
         return False
     if token.text != "." or i == 0 or tokens[i - 1].whitespace_:
         return True
     before = tokens[i - 1].text
-    if before.lower() in TITLES or (len(before) == 1 and before.isupper()):  # M. / J. K. Rowling
+    if len(before) == 1 and before.isupper():  # an initial (J. K. Rowling), unless a sentence starts (sur X. Les…)
+        return opens_clause(nxt)
+    if before.lower() in TITLES:
         return False
     return not (before.lower() in BEFORE_NUMBER and nxt.text[:1].isdigit())
 
