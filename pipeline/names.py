@@ -11,12 +11,16 @@ name is, in a segment's spaCy analysis:
   inside a longer entity (``Commission européenne``, ``Bourse de Paris``) is left to the
   engine, which knows its English.
 
-Adjacent name words make one name (``Mustafa Suleyman``). The glossary wins: a glossary
-hit (``Bruxelles`` -> ``Brussels`` as a term) is never also an automatic name, and a
-capitalised word of kind ``common`` (``État``) is left to the engine.
+Places and common acronyms that English names its own way (``Londres``, ``États-Unis``,
+``ONU``, ``BCE``: Apertium's French analyser tags them ``<np><loc>``, ``<np><top>`` or
+``<n><acr>``, as the QA stage reads them) are left to the engine, which gives their English
+form. Adjacent name words make one name (``Mustafa Suleyman``). The glossary wins: a
+glossary hit (``Bruxelles`` -> ``Brussels`` as a term) is never also an automatic name, and
+a capitalised word of kind ``common`` (``État``) is left to the engine.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from . import glossary as gl
@@ -40,23 +44,54 @@ def is_dictionary_word(word: str) -> bool:
     return nlp.is_common_word(word.translate(APOSTROPHES))
 
 
+@functools.cache
+def lexicon():
+    from .qa import Lexicon
+
+    return Lexicon()
+
+
+def analysed(words: set[str]) -> dict[str, list[str]]:
+    """Apertium's French analyses of ``words`` (one analyser run for them all)."""
+    lexicon().prime(words)
+    return {w: lexicon().analyses(w, "French") for w in words}
+
+
+def is_place(analyses: list[str]) -> bool:
+    return any("<np><loc>" in a or "<np><top>" in a for a in analyses)
+
+
+def is_common_acronym(analyses: list[str]) -> bool:
+    return any("<n><acr>" in a for a in analyses)
+
+
 def name_words(doc, shouting: bool) -> set[int]:
     """Indexes (in ``doc``) of the tokens that are names or parts of names."""
-    found = set()
+    by_form, persons, organisations = set(), set(), set()
     for token in doc:
         word = token.text
         if len(word) < 2 or word.endswith(("’", "'")):
             continue
         if (is_acronym(word) and not shouting) or (
                 is_capitalised(word) and (not is_dictionary_word(word) or any(c.isupper() for c in word[1:]))):
-            found.add(token.i)
+            by_form.add(token.i)
     for ent in doc.ents:
         words = [t for t in ent if not t.is_punct]
         if ent.label_ == "PER" and is_person(words):
-            found.update(t.i for t in ent)
+            persons.update(t.i for t in ent)
         elif ent.label_ == "ORG" and len(words) == 1 and is_capitalised(words[0].text) and not opens_sentence(words[0]):
-            found.add(words[0].i)
-    return found
+            organisations.add(words[0].i)
+    text_of = {t.i: t.text for t in doc}
+    analyses = analysed({text_of[i] for i in (by_form | organisations) - persons})
+
+    def kept(i: int) -> bool:
+        if i in persons:
+            return True
+        if is_common_acronym(analyses[text_of[i]]):
+            return False
+        return i in organisations or not is_place(analyses[text_of[i]])  # spaCy's organisation in context wins
+
+    return {i for i in by_form | organisations | persons if kept(i)}
 
 
 def is_person(words) -> bool:
@@ -91,7 +126,7 @@ def find_names(text: str, glossary: gl.Glossary, doc=None, hits: list[gl.Hit] | 
 
     >>> from pathlib import Path
     >>> g = gl.Glossary(Path("-"), [gl.Entry("Bruxelles", "Brussels", "term")])
-    >>> [h.text for h in find_names("La SEC et Mustafa Suleyman ont vu Meta à Bruxelles.", g)]
+    >>> [h.text for h in find_names("La SEC et Mustafa Suleyman ont vu Meta à Bruxelles puis à Londres.", g)]
     ['SEC', 'Mustafa Suleyman', 'Meta']
     """
     doc = doc if doc is not None else nlp.parse(text)

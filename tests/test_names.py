@@ -12,8 +12,13 @@ def auto_names(text, terms):
 
 
 def test_acronyms_unknown_capitalised_words_and_people_are_names(terms):
-    text = "Selon Christine Lagarde, la BCE et la SEC surveillent Meta Platforms et le fonds Sequoia."
-    assert auto_names(text, terms) == ["Christine Lagarde", "BCE", "SEC", "Meta Platforms", "Sequoia"]
+    text = "Selon Christine Lagarde, la FTC et la SEC surveillent Meta Platforms et le fonds Sequoia."
+    assert auto_names(text, terms) == ["Christine Lagarde", "FTC", "SEC", "Meta Platforms", "Sequoia"]
+
+
+def test_places_and_common_acronyms_english_names_its_own_way_are_left_to_the_engine(terms):
+    text = "La BCE, l’ONU et l’OTAN se réunissent à Londres, aux États-Unis et à Davos avec Nvidia."
+    assert auto_names(text, terms) == ["Nvidia"]
 
 
 def test_a_one_word_organisation_is_a_name_even_when_it_is_a_dictionary_word(terms):
