@@ -37,6 +37,7 @@ def match_glossary(book: Book, ctx: Context) -> Book:
     does not list (Segment.terms)."""
     from . import nlp
 
+    names.prime(b.clean for a in book.articles for b in a.blocks)
     for block in (b for a in book.articles for b in a.blocks):
         doc = nlp.parse(block.clean)
         for seg in block.segments:
