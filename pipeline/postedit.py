@@ -172,10 +172,12 @@ def protected_spans(english: str, hits: list[gl.Hit]) -> list[tuple[int, int]]:
 def apply_rule(english: str, edits: list[Edit], protected: list[tuple[int, int]], where: Provenance,
                changes: list[Change]) -> str:
     """Make one rule's edits (right to left so offsets hold), skipping any that touches a
-    protected span, recording each change."""
-    for edit in sorted(edits, key=lambda e: -e.start):
-        if any(edit.start < end and start < max(edit.end, edit.start + 1) for start, end in protected):
+    protected span or an edit already made, recording each change."""
+    done: list[tuple[int, int]] = []
+    for edit in sorted(edits, key=lambda e: (-e.start, -e.end)):
+        if any(edit.start < end and start < max(edit.end, edit.start + 1) for start, end in protected + done):
             continue
+        done.append((edit.start, max(edit.end, edit.start + 1)))
         before = english[edit.start : edit.end]
         if before == edit.replacement:
             continue
