@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa apertium-fra-cat apertium-eng-cat apertium-eo-fr apertium-eo-en epubcheck wfrench wamerican-large wbritish-large
+APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa apertium-fra-cat apertium-eng-cat apertium-eo-fr apertium-eo-en epubcheck wfrench wamerican wbritish wamerican-large wbritish-large hunspell-fr
+# the browser test (tests/test_browser.py): headless Chromium driven through its WebDriver
+BROWSER_PACKAGES := chromium chromium-driver
 ARGOS_VERSION := 1.11.0
 ARGOS_TIMEOUT ?= 20
 
@@ -26,7 +28,7 @@ $(TEST_STAMP): $(STAMP)
 	touch $(TEST_STAMP)
 
 deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES) $(BROWSER_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "Installing Debian packages:" $$missing; \

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import engines, ingest, outputs
 from .model import Book
 from .options import NOT_SHAPING_OUTPUT, ROOT, Options  # noqa: F401  (Options and ROOT are this module's API)
+from .publish.epub import FILES  # noqa: F401  (the EPUB file of each edition)
 from .stages import Context, Pipeline, StrictFailure, add  # noqa: F401
 
 log = logging.getLogger("bilingue")
@@ -60,7 +61,7 @@ def build(options: Options) -> dict:
             log.info("%s is up to date", options.out)
             return {**previous, "up_to_date": True}
         log.info("engine: %s", engines.label(context.engine))
-        book = Book(title=options.title, articles=[], stats={"inputs": fingerprint, "stages": pipeline.names})
+        book = Book(title="", articles=[], stats={"inputs": fingerprint, "stages": pipeline.names})
         try:
             with outputs.publishing(options.out) as staging:
                 context.staging = staging

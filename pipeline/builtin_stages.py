@@ -5,24 +5,26 @@ from __future__ import annotations
 from . import clean, engines, ingest, names, postedit, qa, review, segment, translate
 from . import glossary as gl
 from .model import Book
-from .publish.epub import publish_epub
+from .publish import meta
+from .publish.epub import publish_editions
 from .publish.html import publish_html
+from .publish.view import project
 from .stages import Context, StrictFailure, stage
 
 
 @stage("ingest", per_article=True)
 def read_sources(book: Book, ctx: Context) -> Book:
-    """Read every source file under --seeds into an article of typed blocks."""
+    """Read every source under --seeds into articles of typed blocks; book.toml gives titles."""
     book.articles = ingest.ingest(ctx.options.seeds).articles
     for number, article in enumerate(book.articles, start=1):
         article.number = number
-    return book
+    return meta.apply(book, ctx.metadata)
 
 
 @stage("clean", per_article=True)
 def repair(book: Book, ctx: Context) -> Book:
     """Repair OCR and machine-translation artifacts, recording each change with its rule."""
-    return clean.clean(book, ctx.glossary, ctx.repairs)
+    return clean.clean(book, ctx.glossary, ctx.repairs, folder=ctx.options.repairs.parent)
 
 
 @stage("segment", per_article=True)
@@ -62,14 +64,24 @@ def clean_up_english(book: Book, ctx: Context) -> Book:
 
 @stage("verify")
 def verify_glossary(book: Book, ctx: Context) -> Book:
-    """Check every glossary occurrence in the English; record verdicts and English spans."""
+    """Check every glossary occurrence in the English; record verdicts and English spans.
+    An engine's English that holds a glossary name its French lacks stops the build."""
     compliance = gl.Compliance()
     for seg in book.segments:
+        moved = gl.names_not_in_source(seg.en, seg.fr, ctx.glossary) if seg.origin == "engine" else []
+        if moved:
+            raise MovedWords(f"{seg.where} {seg.id}: the English «{seg.en}» holds {', '.join(moved)}, which its French "
+                             f"«{seg.fr}» does not: the engine moved words between segments. Nothing was published; "
+                             f"report this with the segment (the engine or its configuration must change).")
         seg.honoured = gl.honoured(seg.en, seg.terms)
         seg.en_terms = gl.english_spans(seg.en, seg.terms, seg.honoured)
         compliance.record(seg.id, seg.fr, seg.en, seg.terms, seg.honoured, str(seg.where))
     book.stats["glossary"] = compliance.summary()
     return book
+
+
+class MovedWords(StrictFailure):
+    """An engine put words of one segment into another: the book is not published."""
 
 
 @stage("qa")
@@ -100,28 +112,28 @@ def refuse_on_qa_errors(summary: dict) -> None:
 
 
 def colophon(book: Book, ctx: Context) -> str:
-    return (f"Traduction automatique / machine translation: {book.engine}. "
-            f"Glossaire / glossary: {ctx.options.glossary.name}, {len(ctx.glossary.entries)} entries. Built by bilingue.")
+    return (f"Traduction automatique / machine translation: {book.engine}. Glossaire / glossary: "
+            f"{len(ctx.glossary.entries)} entrées / entries. Fabriqué avec / made with bilingue.")
 
 
 @stage("html")
 def write_html(book: Book, ctx: Context) -> Book:
-    """Write the bilingual HTML site: an index and one page per article."""
-    publish_html(book, ctx.staging / "html", colophon(book, ctx))
+    """Write the bilingual HTML site: an index, one page per article, the glossary."""
+    publish_html(project(book), ctx.staging / "html", colophon(book, ctx), ctx.options.editions)
     return book
 
 
 @stage("epub")
 def write_epub(book: Book, ctx: Context) -> Book:
-    """Write the bilingual EPUB 3 (pandoc)."""
-    publish_epub(book, ctx.staging / "bilingue.epub", colophon(book, ctx))
+    """Write the EPUB 3 editions (bilingual, English, French) through pandoc."""
+    publish_editions(project(book), ctx.staging, ctx.options.editions)
     return book
 
 
 @stage("review")
 def write_review(book: Book, ctx: Context) -> Book:
     """Write the editor's review: annotated diffs of the repairs and report.md."""
-    review.write_review(book, ctx.staging, book.stats.get("glossary", {}).get("violations", []), book.engine)
+    review.write_review(book, ctx.staging, previous=ctx.options.out / "review")
     return book
 
 

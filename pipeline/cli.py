@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import build as builder
 from . import glossary as gl
-from .engines import EngineError
+from .engines import ENGINES, EngineError
 from .ingest import IngestError
 from .memory import MemoryUnavailable
 from .models import PackageError
@@ -23,13 +23,15 @@ DEFAULT_REPORT = Path("output") / "report.json"
 def cmd_build(args) -> int:
     options = builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
                               strict=args.strict, beam_size=args.beam_size, batch_size=args.batch_size,
-                              force=args.force, config=args.config)
+                              force=args.force, book=args.book, approved=args.approved,
+                              editions=tuple(builder.FILES) if args.edition == "all" else (args.edition,))
     report = builder.build(options)
     if report.get("up_to_date"):
         print(f"{args.out} is up to date: nothing it depends on changed since the last build (--force rebuilds)")
         return 0
     counts = report["counts"]
-    print(f"Built {args.out}/html/index.html and {args.out}/bilingue.epub with {report['engine']} ({report['model_id']}): "
+    epubs = " ".join(f"{args.out}/{builder.FILES[e]}" for e in options.editions)
+    print(f"Built {args.out}/html/index.html and {epubs} with {report['engine']} ({report['model_id']}): "
           f"{counts['articles']} articles, {counts['segments']} segments "
           f"({report['translated']} translated, {report['reused']} from memory, {report['approved']} approved), "
           f"glossary compliance {report['glossary']['compliance']:.1%}, {counts['findings']} findings to review "
@@ -91,12 +93,12 @@ def corpus_texts(seeds: Path, glossary: Path) -> list[str]:
 def cmd_stages(args) -> int:
     from .stages import REGISTRY, Context, Pipeline
 
-    pipeline = Pipeline.from_config(Context(builder.Options(config=args.config)))
+    pipeline = Pipeline.from_config(Context(builder.Options(book=args.book)))
     for n, name in enumerate(pipeline.names, start=1):
         print(f"{n:2}. {name:10} {REGISTRY[name].description}")
     idle = [name for name in REGISTRY if name not in pipeline.names]
     if idle:
-        print(f"registered, not in {args.config.name}'s [pipeline] stages: {', '.join(idle)}")
+        print(f"registered, not in {args.book.name}'s [pipeline] stages: {', '.join(idle)}")
     return 0
 
 
@@ -138,7 +140,7 @@ def glossary_stats(args) -> int:
 
 
 def cmd_tm(args) -> int:
-    from .memory import Memory, read_tmx, write_tmx
+    from .memory import Memory, read_reviewed, read_tmx, write_tmx
 
     if args.action == "export":
         pairs = {}
@@ -150,13 +152,33 @@ def cmd_tm(args) -> int:
         write_tmx(args.tmx, pairs)
         print(f"wrote {len(pairs)} translation units to {args.tmx}")
     else:
-        imported = read_tmx(args.file)
-        if not imported:
-            raise DataFileError(f"{args.file}: no fr->en translation units found")
+        imported = read_reviewed(args.file)
         approved = read_tmx(args.approved)
         approved.update(imported)
         write_tmx(args.approved, approved)
         print(f"imported {len(imported)} approved translations into {args.approved}")
+    return 0
+
+
+def cmd_review(args) -> int:
+    """Bring the build up to date (its review is part of it), then copy the XLIFF files
+    for a CAT tool into --xliff DIR."""
+    import shutil
+
+    if args.xliff and args.xliff.resolve().is_relative_to(args.out.resolve()):
+        raise DataFileError(f"{args.xliff}: inside {args.out}, which every build rewrites; choose a folder outside it")
+    report = builder.build(builder.Options(seeds=args.seeds, out=args.out, engine=args.engine, glossary=args.glossary,
+                                           approved=args.approved))
+    review = args.out / "review"
+    state = "up to date" if report.get("up_to_date") else "rebuilt"
+    print(f"Review ({state}): {review}/index.html, word diffs {review}/*.clean.diff and *.en.diff, {review}/report.md")
+    if args.xliff:
+        args.xliff.mkdir(parents=True, exist_ok=True)
+        files = sorted((review / "xliff").glob("*.xlf"))
+        for path in files:
+            shutil.copyfile(path, args.xliff / path.name)
+        print(f"wrote {len(files)} XLIFF files to {args.xliff}: edit them in a CAT tool, mark what you reviewed as "
+              f"approved (or signed-off/final), then run `bilingue tm import FILE.xlf`")
     return 0
 
 
@@ -190,7 +212,7 @@ def add_qa_parser(sub, glossary_default: Path) -> None:
     q.add_argument("--out", type=Path, default=Path("output"), help="the build's output folder (default: output)")
     q.add_argument("--format", choices=("table", "json"), default="table")
     q.add_argument("--glossary", type=Path, default=glossary_default)
-    q.add_argument("--approved", type=Path, default=Path("tm") / "approved.tmx", help="approved translations (TMX)")
+    q.add_argument("--approved", type=Path, default=builder.ROOT / "tm" / "approved.tmx", help="approved translations (TMX)")
     q.add_argument("--accepted", type=Path, default=ACCEPTED_FILE, help="accepted flags (default: glossary/qa-accepted.tsv)")
     q.set_defaults(run=cmd_qa)
 
@@ -203,6 +225,7 @@ def positive(value: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     glossary_default = builder.ROOT / "glossary" / "terms.tsv"
+    approved_default = builder.ROOT / "tm" / "approved.tmx"
     p = argparse.ArgumentParser(prog="bilingue", description=(
         "Repair damaged French articles, enforce the glossary, translate them to English offline "
         "and publish an aligned bilingual HTML site and EPUB."))
@@ -211,17 +234,22 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="run the whole pipeline: seeds/ -> output/",
                        description="Clean, translate and publish every seeds/*.txt article. "
-                                   "Writes output/html/, output/bilingue.epub, output/review/ and output/report.json.")
+                                   "Writes output/html/, output/bilingue.epub, output/english.epub, "
+                                   "output/francais.epub, output/review/ and output/report.json.")
     b.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of French .txt articles (default: seeds)")
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
-    b.add_argument("--engine", choices=("auto", "argos", "apertium"), default="auto",
+    b.add_argument("--engine", choices=("auto", *ENGINES), default="auto",
                    help="auto: Argos if an fr->en package is installed, else Apertium")
     b.add_argument("--beam-size", type=positive, default=4, help="Argos beam size (default: 4, as argostranslate)")
     b.add_argument("--batch-size", type=positive, default=128,
                    help="segments per engine call; each finished batch is saved in the memory (default: 128)")
     b.add_argument("--glossary", type=Path, default=glossary_default, help="glossary file (default: glossary/terms.tsv)")
-    b.add_argument("--config", type=Path, default=builder.ROOT / "book.toml",
-                   help="book configuration: the book's metadata and [pipeline] stages (default: book.toml)")
+    b.add_argument("--approved", type=Path, default=approved_default,
+                   help="reviewed translations that override the engine (default: tm/approved.tmx of the project)")
+    b.add_argument("--book", type=Path, default=builder.ROOT / "book.toml",
+                   help="the book's titles, publisher, rights, identifier, date and [pipeline] stages (default: book.toml)")
+    b.add_argument("--edition", choices=("all", *builder.FILES), default="all",
+                   help="EPUB edition to write: bilingue, english, francais or all (default: all)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1, nothing published) on any glossary violation")
     b.add_argument("--force", action="store_true",
                    help="rebuild even when no source, data file, option or model changed since the last build")
@@ -253,21 +281,35 @@ def parser() -> argparse.ArgumentParser:
     ge.add_argument("--tbx", type=Path, required=True, help="file to write")
     g.set_defaults(run=cmd_glossary)
 
-    t = sub.add_parser("tm", help="export or import translation memory (TMX)")
+    t = sub.add_parser("tm", help="export or import translation memory (TMX; import also reads XLIFF)")
     t.add_argument("--memory", type=Path, default=Path("output") / ".cache" / "tm.sqlite")
-    t.add_argument("--approved", type=Path, default=builder.ROOT / "tm" / "approved.tmx")
+    t.add_argument("--approved", type=Path, default=approved_default)
     ts = t.add_subparsers(dest="action", required=True)
     te = ts.add_parser("export", help="write the memory and approved translations as TMX")
     te.add_argument("--tmx", type=Path, required=True)
-    ti = ts.add_parser("import", help="add a reviewed TMX file to the approved translations")
+    ti = ts.add_parser("import", help="add a reviewed TMX or XLIFF file (its approved units) to the approved translations")
     ti.add_argument("file", type=Path)
     t.set_defaults(run=cmd_tm)
 
     sp = sub.add_parser("stages", help="list the pipeline's stages in the order they run",
                         description="List the stages `bilingue build` runs, from book.toml's [pipeline] stages "
                                     "(the built-in list when it has none), and the registered stages not in use.")
-    sp.add_argument("--config", type=Path, default=builder.ROOT / "book.toml", help="book configuration (default: book.toml)")
+    sp.add_argument("--book", type=Path, default=builder.ROOT / "book.toml", help="book configuration (default: book.toml)")
     sp.set_defaults(run=cmd_stages)
+
+    r = sub.add_parser("review", help="bring the build and its review pages up to date; export XLIFF for a CAT tool",
+                       description="Build as `bilingue build` does (nothing is redone when nothing changed) and show "
+                                   "where the review is: output/review/index.html (French before and after repair, "
+                                   "English with origin and flags), word diffs and report.md. --xliff DIR also writes "
+                                   "one XLIFF 1.2 file per article there; import the approved units back with "
+                                   "`bilingue tm import FILE.xlf`.")
+    r.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of French .txt articles (default: seeds)")
+    r.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    r.add_argument("--engine", choices=("auto", *ENGINES), default="auto")
+    r.add_argument("--glossary", type=Path, default=glossary_default)
+    r.add_argument("--approved", type=Path, default=approved_default, help="reviewed translations (default: tm/approved.tmx)")
+    r.add_argument("--xliff", type=Path, metavar="DIR", help="write one XLIFF 1.2 file per article into DIR")
+    r.set_defaults(run=cmd_review)
 
     m = sub.add_parser("models", help="install an Argos fr->en package (from a .argosmodel file, or online)")
     m.add_argument("model", nargs="?", type=Path, help="path to translate-fr_en-*.argosmodel (default: download with argospm)")

@@ -1,81 +1,480 @@
 """Offline machine-translation engines behind one interface.
 
 An engine has a ``name``, a ``model_id`` (what exactly produced the English, printed in
-every output) and ``translate_batch(list[str]) -> list[str]``, one output per input.
+every output), a ``config_id`` (everything that shapes its output: routes, package and
+library versions, decoding settings; for memory keys and build fingerprints) and
+``translate_batch(list[str]) -> list[str]``, one output per input. ``translate_detailed``
+gives, per input, the English with the route that produced it and the words the engine
+left untranslated.
+
+Every engine translates each input as if it were alone: its English never depends on the
+other inputs of the batch, their order or the batch size.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
 import re
+import selectors
 import shutil
+import signal
 import subprocess
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
 
 APERTIUM_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 log = logging.getLogger("bilingue")
+LENGTH_PENALTY = 0.2  # argostranslate's own
+# This module's own code shapes the English too (marks, borrowing, decoding): a change to
+# it gives every engine a new config_id.
+ENGINE_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 INSTALL_ARGOS = "`ARGOS_MODEL=/path/translate-fr_en.argosmodel make models`, or use --engine apertium"
-UNKNOWN_MARK = re.compile(r"(?<![\w*#@])[*#@](?=\w)")
 
 
 class EngineError(Exception):
-    """An engine that cannot run here; the message says what to install."""
+    """An engine that cannot run here, or that failed; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Borrowing:
+    """A word one route left untranslated, replaced by another route's English for it."""
+
+    word: str
+    english: str
+    route: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One input's English, the route that produced it, the words still left
+    untranslated in it and the words other routes lent."""
+
+    en: str
+    route: str
+    unknown: tuple[str, ...] = ()
+    borrowed: tuple[Borrowing, ...] = ()
+
+    @property
+    def routes(self) -> str:
+        """The route, then each route that lent a word: ``fr-es|spa-eng+fra-cat|cat-eng``."""
+        return "+".join(dict.fromkeys([self.route, *(b.route for b in self.borrowed)]))
 
 
 class Engine(Protocol):
     name: str
     model_id: str
+    config_id: str
 
     def translate_batch(self, texts: list[str]) -> list[str]: ...
 
+    def translate_detailed(self, texts: list[str]) -> list[Translation]: ...
 
-def check_count(engine: str, sent: list[str], received: list[str]) -> list[str]:
+    def close(self) -> None: ...
+
+
+def check_count(engine: str, sent: list, received: list) -> list:
     if len(received) != len(sent):
         raise EngineError(f"{engine} returned {len(received)} segments for {len(sent)} sent; the batch is not aligned")
     return received
 
 
-class ApertiumEngine:
-    """French -> Spanish -> English through Apertium's rule-based pairs (Debian packages).
+# Apertium's stream format (what its deformatters write): these characters are escaped
+# with a backslash; `.[]` is the sentence end apertium-destxt adds at a paragraph end
+# (and apertium-retxt removes), so that every segment ends a sentence for the tagger and
+# the transfer rules.
+STREAM_SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
+STREAM_ESCAPED = re.compile(r"\\(.)")
+PARAGRAPH_END = ".[]"
+# `*` and `#` of the text itself travel as private-use characters, so that Apertium's own
+# marks are the only ones in its output (it unescapes `\\*` and `\\#`).
+LITERAL_MARKS = str.maketrans({"*": "\ue02a", "#": "\ue023"})
+LITERAL_MARKS_BACK = str.maketrans({"\ue02a": "*", "\ue023": "#"})
+# In an output chunk, left to right: an escaped character (kept as it is); a word with
+# Apertium's marks (`*` unknown to the analyser, `@` missing from the bilingual dictionary:
+# both left untranslated; `#` not generated: a target lemma, uninflected); or the tags of
+# a failed generation with no lemma (`#<prn>`).
+STREAM_TOKEN = re.compile(r"(?P<escaped>\\.)|(?<!\w)(?P<marks>[*@#]+)(?P<word>\w(?:[\w’'-]*\w)?)"
+                          r"|(?P<tags>[*@#]*(?:<[\w.-]+>)+)")
+# Where Debian installs the Apertium modes and language data.
+APERTIUM_DATA = Path("/usr/share/apertium")
 
-    One ``apertium fr-es`` and one ``apertium spa-eng`` process per batch, one segment a
-    line. Unknown words (``*mot``) are unmarked in the output and kept in ``unknown``.
+
+def to_stream(text: str) -> str:
+    """A segment as Apertium's text deformatter writes a paragraph of its own (a NUL of
+    the text would end its chunk early: it becomes a blank)."""
+    text = " ".join(text.replace("\0", " ").split())
+    return STREAM_SPECIAL.sub(r"\\\1", text).translate(LITERAL_MARKS) + PARAGRAPH_END
+
+
+def from_stream(chunk: str) -> str:
+    """The text of an output chunk: sentence end removed, escapes undone, blanks single."""
+    text = chunk.replace(PARAGRAPH_END, "")
+    return " ".join(STREAM_ESCAPED.sub(r"\1", text).split()).translate(LITERAL_MARKS_BACK)
+
+
+def unmark(chunk: str) -> tuple[str, list[str]]:
+    """A chunk with Apertium's marks and leaked tags removed (the words kept), and the
+    words it marked as left untranslated."""
+    untranslated: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        if match["escaped"]:
+            return match[0]
+        if match["word"]:
+            if "*" in match["marks"] or "@" in match["marks"]:
+                untranslated.append(match["word"])
+            return match["word"]
+        return ""
+
+    return STREAM_TOKEN.sub(keep, chunk), untranslated
+
+
+@dataclass(frozen=True)
+class Route:
+    """Apertium modes chained from French to English, e.g. ``fr-es|spa-eng``."""
+
+    modes: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "Route":
+        return cls(tuple(text.split("|")))
+
+    def __str__(self) -> str:
+        return "|".join(self.modes)
+
+
+DEFAULT_ROUTE = "fr-es|spa-eng"
+OTHER_ROUTES = ("fra-cat|cat-eng", "fr-eo|eo-en")  # Debian's other French->English chains
+DEBIAN_PAIRS = {"fr-es": "apertium-fr-es", "spa-eng": "apertium-eng-spa", "es-fr": "apertium-fr-es",
+                "fra-cat": "apertium-fra-cat", "cat-eng": "apertium-eng-cat", "cat-fra": "apertium-fra-cat",
+                "fr-eo": "apertium-eo-fr", "eo-en": "apertium-eo-en"}
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """One segment through one route, before any word is borrowed."""
+
+    en: str
+    source_unknown: tuple[str, ...]  # French words the route's first mode did not know
+    pivot_unknown: tuple[str, ...]  # pivot-language words a later mode did not know
+
+    @property
+    def complete(self) -> bool:
+        return not self.source_unknown and not self.pivot_unknown
+
+
+def whole_word(text: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
+
+
+def source_word(back_translation: str, french: str) -> re.Match | None:
+    """Where a pivot word's back-translation occurs in the French segment: as it is, or
+    its last word (a verb comes back with a subject pronoun: "Il privilégie"), with the
+    gender and number endings it may have lost (dévoilé -> dévoilés)."""
+    for form in dict.fromkeys((back_translation, back_translation.split()[-1] if back_translation.split() else "")):
+        if form and (match := re.search(rf"(?<!\w){re.escape(form)}(?:e|s|es)?(?!\w)", french, re.IGNORECASE)):
+            return match
+    return None
+
+
+def looks_like_name(word: str, french: str) -> bool:
+    """A capitalised word that does not start the segment: a name, which stays as it is."""
+    return word[:1].isupper() and not french.lstrip(" «“\"'(").startswith(word)
+
+
+class ApertiumEngine:
+    """French -> English through Apertium's rule-based pairs (Debian packages), chained
+    through a pivot language (``fr-es|spa-eng`` by default).
+
+    Each segment goes through Apertium as a null-flushed chunk of its own (``apertium -z``:
+    every program of the pipe handles the text up to a NUL and flushes, so no transfer
+    rule, tagger or lexical-selection window spans two segments), one process per mode,
+    started on first use and kept for every later batch. Apertium's marks are removed from
+    the output; the words left untranslated are recorded per segment.
+
+    ``borrow_from``: other routes that lend their English for a word the main route left
+    untranslated (see ``borrow``); by default Debian's other French->English routes that are
+    installed. On reference sets written for this project this gained 0.3 and 1.1 chrF and
+    halved the words left untranslated; choosing a route per segment did not help on both
+    (bench/quality.py).
+
+    A mode that does not answer within ``timeout_s`` plus ``timeout_per_char_s`` per
+    character of the batch is killed, with every process of its pipe, and the batch fails
+    with an EngineError.
     """
 
     name = "apertium"
 
-    def __init__(self) -> None:
+    def __init__(self, route: str = DEFAULT_ROUTE, borrow_from: tuple[str, ...] | None = None,
+                 datadir: Path | None = None, timeout_s: float = 30.0, timeout_per_char_s: float = 0.002) -> None:
         if shutil.which("apertium") is None:
             raise EngineError("apertium is not installed: apt-get install " + " ".join(APERTIUM_PACKAGES) + " (or: make deps)")
-        modes = subprocess.run(["apertium", "-l"], capture_output=True, text=True).stdout.split()
-        missing = [pair for pair, pkg in (("fr-es", "apertium-fr-es"), ("spa-eng", "apertium-eng-spa")) if pair not in modes]
+        self.datadir = datadir or APERTIUM_DATA
+        self.timeout_s, self.timeout_per_char_s = timeout_s, timeout_per_char_s
+        self.route = Route.parse(route)
+        installed = self.apertium("-l").split()
+        if borrow_from is None:  # by default, Debian's other routes, where installed
+            borrow_from = tuple(r for r in OTHER_ROUTES if r != route and set(r.split("|")) <= set(installed))
+            absent = {DEBIAN_PAIRS[m] for r in OTHER_ROUTES if r not in borrow_from for m in r.split("|")
+                      if m not in installed}
+            if absent:
+                log.info("apertium: fewer words left untranslated with: apt-get install %s", " ".join(sorted(absent)))
+        self.lenders = [Route.parse(r) for r in borrow_from]
+        # The main route's first mode reversed (es-fr) tells which French word a pivot word
+        # came from; without it only French words are looked up in the other routes.
+        back = "-".join(reversed(self.route.modes[0].split("-")))
+        self.back = Route((back,)) if self.lenders and back in installed and len(self.route.modes) > 1 else None
+        modes = [m for r in (self.route, *self.lenders, *filter(None, [self.back])) for m in r.modes]
+        missing = [m for m in dict.fromkeys(modes) if m not in installed]
         if missing:
-            raise EngineError(f"Apertium pair(s) {', '.join(missing)} missing: apt-get install apertium-fr-es apertium-eng-spa")
-        self.model_id = "+".join(f"{p}={package_version(p)}" for p in ("apertium-fr-es", "apertium-eng-spa"))
-        self.config_id = f"apertium fr-es|spa-eng {self.model_id} apertium={package_version('apertium')}"
+            packages = [DEBIAN_PAIRS.get(m, "") for m in missing]
+            fix = (f"apt-get install {' '.join(dict.fromkeys(packages))}" if all(packages)
+                   else "install the Apertium language pairs that provide them")
+            raise EngineError(f"Apertium mode(s) {', '.join(missing)} missing from {self.datadir}: {fix}")
+        versions = package_versions([self.datadir / "modes" / f"{m}.mode" for m in dict.fromkeys(modes)])
+        self.model_id = "+".join(f"{p}={v}" for p, v in versions["data"].items())
+        lent = f" borrow={','.join(map(str, self.lenders))} back={self.back}" if self.lenders else ""
+        self.config_id = (f"apertium route={self.route}{lent} null-flush code={ENGINE_CODE} "
+                          + " ".join(f"{p}={v}" for p, v in {**versions["data"], **versions["tools"]}.items()))
         self.unknown: list[str] = []
+        self.pipes: dict[str, ModePipe] = {}  # started on first use
+        weakref.finalize(self, close_pipes, self.pipes)
 
-    def run(self, pair: str, text: str, mark_unknown: bool) -> str:
-        args = ["apertium"] + ([] if mark_unknown else ["-u"]) + [pair]
-        done = subprocess.run(args, input=text, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise EngineError(f"apertium {pair} failed: {done.stderr.strip()}")
+    def apertium(self, *args: str) -> str:
+        done = subprocess.run(["apertium", "-d", str(self.datadir), *args], capture_output=True, text=True)
         return done.stdout
 
+    def start(self) -> None:
+        """Start every mode the engine may use at once: they load their data side by side
+        while the first batch goes through the main route."""
+        for route in (self.route, *self.lenders, *filter(None, [self.back])):
+            for mode in route.modes:
+                self.pipe(mode)
+
+    def pipe(self, mode: str) -> ModePipe:
+        if mode not in self.pipes:
+            self.pipes[mode] = ModePipe(mode, self.datadir)
+        return self.pipes[mode]
+
+    def run_mode(self, mode: str, chunks: list[str]) -> list[str]:
+        """A batch through one mode's pipe, one NUL-ended chunk per segment."""
+        timeout = self.timeout_s + self.timeout_per_char_s * sum(len(c) + 1 for c in chunks)
+        try:
+            return self.pipe(mode).translate(chunks, timeout)
+        except BaseException:
+            del self.pipes[mode]  # killed: the next batch starts a fresh one
+            raise
+
+    def close(self) -> None:
+        """Stop the Apertium processes (they also stop when this process ends)."""
+        close_pipes(self.pipes)
+
+    def run_route(self, route: Route, texts: list[str]) -> list[Rendering]:
+        """Non-empty ``texts`` through every mode of ``route``, marks removed."""
+        chunks = [to_stream(t) for t in texts]
+        unknown: list[list[list[str]]] = [[] for _ in texts]  # per text, per mode
+        for mode in route.modes if texts else ():
+            chunks = self.run_mode(mode, chunks)
+            for n, (chunk, words) in enumerate(map(unmark, chunks)):
+                chunks[n] = chunk
+                unknown[n].append(words)
+        return [Rendering(from_stream(chunk), tuple(dict.fromkeys(stages[0])),
+                          tuple(dict.fromkeys(w for later in stages[1:] for w in later if w not in stages[0])))
+                for chunk, stages in zip(chunks, unknown)]
+
+    def translate_detailed(self, texts: list[str]) -> list[Translation]:
+        # Empty segments are not sent: Apertium would answer an empty chunk with a lone period.
+        sent = [i for i, t in enumerate(texts) if t.strip()]
+        french = [texts[i] for i in sent]
+        if french:
+            self.start()
+        renderings = self.run_route(self.route, french)
+        done = self.borrow(french, renderings) if self.lenders else [
+            Translation(r.en, str(self.route), r.source_unknown + r.pivot_unknown) for r in renderings]
+        results = [Translation("", str(self.route)) for _ in texts]
+        for i, translation in zip(sent, done):
+            results[i] = translation
+            self.unknown += translation.unknown
+        return results
+
     def translate_batch(self, texts: list[str]) -> list[str]:
-        if not texts:
-            return []
-        lines = [" ".join(t.split()) for t in texts]  # one segment a line, whatever its spaces
-        spanish = self.run("fr-es", "\n".join(lines) + "\n", mark_unknown=True)
-        self.unknown += re.findall(r"(?<![\w*])\*(\w[\w’'-]*)", spanish)
-        english = self.run("spa-eng", UNKNOWN_MARK.sub("", spanish), mark_unknown=False)
-        return check_count("apertium", texts, english.rstrip("\n").split("\n"))
+        return [t.en for t in self.translate_detailed(texts)]
+
+    def borrow(self, french: list[str], renderings: list[Rendering]) -> list[Translation]:
+        """Each word the main route left untranslated, replaced by the English of the first
+        lender route that translates its French word alone, with no word unknown.
+
+        The French word is the untranslated word itself, or, for a pivot word (Spanish that
+        spa-eng does not know), its back-translation when that occurs in the segment. Names
+        (capitalised inside the segment) are never looked up: they stay as they are."""
+        pivot_words = sorted({w for r in renderings for w in r.pivot_unknown})
+        back = dict(zip(pivot_words, (r.en for r in self.run_route(self.back, pivot_words)))) if self.back else {}
+        sources: list[dict[str, str]] = []  # per segment: untranslated word -> its French word
+        for text, rendering in zip(french, renderings):
+            found = {w: w for w in rendering.source_unknown}
+            found |= {w: m[0] for w in rendering.pivot_unknown if w in back and (m := source_word(back[w], text))}
+            sources.append({w: x for w, x in found.items() if not looks_like_name(x, text)})
+        lent: dict[str, tuple[str, str]] = {}  # French word -> (English, lender route)
+        for route in self.lenders:
+            todo = sorted({x for s in sources for x in s.values()} - set(lent))
+            for word, rendering in zip(todo, self.run_route(route, todo)):
+                if rendering.complete and rendering.en.lower() != word.lower():
+                    lent[word] = (rendering.en, str(route))
+        results = []
+        for rendering, found in zip(renderings, sources):
+            english, borrowed = rendering.en, []
+            for word, source in found.items():
+                if source in lent and (match := whole_word(word).search(english)):
+                    loan, route = lent[source]
+                    loan = loan[:1].upper() + loan[1:] if word[:1].isupper() else loan
+                    english = english[: match.start()] + loan + english[match.end():]
+                    borrowed.append(Borrowing(word, loan, route))
+            unknown = tuple(w for w in rendering.source_unknown + rendering.pivot_unknown
+                            if w not in {b.word for b in borrowed})
+            results.append(Translation(english, str(self.route), unknown, tuple(borrowed)))
+        return results
 
 
-def package_version(name: str) -> str:
-    done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", name], capture_output=True, text=True)
-    return done.stdout.strip() or "unknown"
+class ModePipe:
+    """One Apertium mode kept running for the engine's lifetime in null-flush mode (the
+    mode's programs, as ``apertium -z`` runs them, without the wrapper script, whose awk
+    filter holds a chunk back until the next one arrives): each batch costs no start-up.
+
+    The programs run in a process group of their own, killed whole when a batch is not
+    answered within its timeout (or on any interruption): a shell pipe's programs would
+    otherwise outlive the shell."""
+
+    def __init__(self, mode: str, datadir: Path) -> None:
+        self.mode = mode
+        self.hint = (f"Check that `echo Bonjour | apertium -d {datadir} {mode}` answers at once, "
+                     "or build with a smaller --batch-size")
+        modefile = datadir / "modes" / f"{mode}.mode"
+        script = subprocess.run(["apertium-wblank-mode", "-z", str(modefile)], capture_output=True, text=True)
+        if script.returncode != 0:
+            raise EngineError(f"cannot read the Apertium mode {modefile}: {script.stderr.strip()}. {self.hint}")
+        self.stderr = tempfile.TemporaryFile()
+        # The mode's $1 and $2: generation marking unknown words (-g), no tagger option; one
+        # UTF-8 locale whatever the user's, as the apertium script sets it.
+        self.proc = subprocess.Popen(["bash", "-c", script.stdout, mode, "-g", ""], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.stderr, start_new_session=True,
+                                     env={**os.environ, "LC_ALL": "C.UTF-8"})
+
+    def translate(self, chunks: list[str], timeout: float) -> list[str]:
+        data = "".join(chunk + "\0" for chunk in chunks).encode("utf-8")
+        # Written from a thread: a large batch would fill the pipes both ways otherwise.
+        writer = threading.Thread(target=self.write, args=(data,), daemon=True)
+        writer.start()
+        try:
+            output = self.read_chunks(len(chunks), timeout, len(data))
+        except BaseException:
+            self.kill()
+            raise
+        writer.join()
+        return output.decode("utf-8").split("\0")[: len(chunks)]
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError):  # the mode stopped: read_chunks says why
+            pass
+
+    def read_chunks(self, count: int, timeout: float, size: int) -> bytes:
+        """Output up to the ``count``-th NUL; nothing may follow it."""
+        deadline, output, seen = time.monotonic() + timeout, bytearray(), 0
+        stdout = self.proc.stdout.fileno()
+        with selectors.DefaultSelector() as selector:
+            selector.register(stdout, selectors.EVENT_READ)
+            while seen < count:
+                if not selector.select(max(0.0, deadline - time.monotonic())):
+                    raise EngineError(f"apertium {self.mode}, given {count} segment(s) ({size} bytes), did not "
+                                      f"finish within {timeout:.0f} s and was killed. {self.hint}")
+                block = os.read(stdout, 1 << 16)
+                if not block:
+                    raise EngineError(f"apertium {self.mode} stopped: {self.errors()}")
+                output += block
+                seen += block.count(b"\0")
+        if seen > count or not output.endswith(b"\0"):
+            raise EngineError(f"apertium {self.mode} returned {seen} chunks for {count} sent; the batch is not aligned")
+        return bytes(output)
+
+    def errors(self) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read().decode("utf-8", "replace").strip()[-500:] or "no message"
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.release()
+
+    def close(self) -> None:
+        """End of input: every program of the pipe finishes and exits."""
+        with contextlib.suppress(OSError, ValueError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.release()
+
+    def release(self) -> None:
+        for stream in (self.proc.stdin, self.proc.stdout, self.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+
+
+def close_pipes(pipes: dict[str, ModePipe]) -> None:
+    while pipes:
+        pipes.popitem()[1].close()
+
+
+def package_versions(mode_files: list[Path]) -> dict[str, dict[str, str]]:
+    """The Debian packages (name -> version) behind Apertium modes: ``data``, those owning
+    the mode files (the language pairs); ``tools``, those owning the programs the modes
+    run. A file no package owns (a locally built pair) counts as ``local``."""
+    programs = set()
+    for mode in mode_files:
+        steps = mode.read_text(encoding="utf-8").split("|") if mode.is_file() else []
+        commands = [step.split()[0] for step in steps if step.split()]
+        programs |= {os.path.realpath(found) for command in commands if (found := shutil.which(command))}
+    owners = {"data": owning_packages([str(m) for m in mode_files]),
+              "tools": sorted(set(owning_packages(sorted(programs))))}
+    versions = debian_versions([n for names in owners.values() for n in names])
+    return {kind: {name: versions.get(name, "unversioned") for name in names} for kind, names in owners.items()}
+
+
+def owning_packages(files: list[str]) -> list[str]:
+    """The Debian package owning each of ``files``, in order (``local`` where none does)."""
+    done = subprocess.run(["dpkg-query", "-S", *files], capture_output=True, text=True) if files else None
+    owner = {}
+    for line in done.stdout.splitlines() if done else []:
+        package, sep, path = line.partition(": ")
+        if sep and not line.startswith("diversion"):
+            owner[path.strip()] = package.split(",")[0].split(":")[0]
+    return [owner.get(f, "local") for f in files]
+
+
+def debian_versions(names: list[str]) -> dict[str, str]:
+    done = subprocess.run(["dpkg-query", "-W", "-f=${Package}\t${Version}\n", *sorted(set(names))], capture_output=True,
+                          text=True)
+    return dict(line.split("\t", 1) for line in done.stdout.splitlines() if "\t" in line)
+
+
+def library_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
 
 
 def argos_packages_dir() -> Path:
@@ -139,14 +538,9 @@ class ArgosEngine:
         self.settings = dict(device="cpu", compute_type=compute_type, inter_threads=threads or os.cpu_count() or 1,
                              intra_threads=1)
         self._tokenizer = self._translator = None
-
-    @property
-    def config_id(self) -> str:
-        """Everything that shapes this engine's English: model, decoding options, libraries."""
-        from importlib.metadata import version
-
-        return (f"argos {self.model_id} beam={self.beam_size} compute={self.settings['compute_type']} "
-                f"ctranslate2={version('ctranslate2')} sentencepiece={version('sentencepiece')}")
+        self.config_id = (f"argos model={self.model_id} beam={beam_size} compute={compute_type} "
+                          f"length_penalty={LENGTH_PENALTY} ctranslate2={library_version('ctranslate2')} "
+                          f"sentencepiece={library_version('sentencepiece')} code={ENGINE_CODE}")
 
     def load(self) -> None:
         """Load the SentencePiece and CTranslate2 models on first use, so that choosing an
@@ -186,7 +580,7 @@ class ArgosEngine:
         return dict(
             target_prefix=[[self.target_prefix]] * count if self.target_prefix else None, replace_unknowns=True,
             max_batch_size=self.max_batch_tokens, batch_type="tokens", beam_size=self.beam_size, num_hypotheses=1,
-            length_penalty=0.2,
+            length_penalty=LENGTH_PENALTY,
         )
 
     def translate_batch(self, texts: list[str]) -> list[str]:
@@ -196,20 +590,48 @@ class ArgosEngine:
         results = self.translator.translate_batch(tokens, **self.decoding_options(len(tokens)))
         return check_count("argos", texts, [self.decode(r.hypotheses[0]) for r in results])
 
+    def translate_detailed(self, texts: list[str]) -> list[Translation]:
+        return [Translation(en, self.model_id) for en in self.translate_batch(texts)]
+
+    def close(self) -> None:
+        """Nothing runs outside this process: CTranslate2 frees its model with the object."""
+
 
 def label(engine: Engine) -> str:
     """How every output names the engine: ``name (model id)``."""
     return f"{engine.name} ({engine.model_id})"
 
 
-def select(choice: str = "auto", beam_size: int = 4) -> Engine:
-    """``auto``: Argos when an fr->en package is installed, else Apertium."""
-    if choice not in ("auto", "argos", "apertium"):
-        raise EngineError(f"unknown engine {choice!r}: choose auto, argos or apertium")
-    if choice in ("auto", "argos"):
-        package = find_argos_package()
-        if package is not None:
-            return ArgosEngine(package, beam_size=beam_size)
-        if choice == "argos":
-            raise EngineError(f"no Argos fr->en package under {argos_packages_dir()}. Install one with " + INSTALL_ARGOS)
+class NotInstalled(EngineError):
+    """The engine's model or programs are not installed here (``auto`` then tries the next)."""
+
+
+def make_argos(beam_size: int) -> Engine:
+    package = find_argos_package()
+    if package is None:
+        raise NotInstalled(f"no Argos fr->en package under {argos_packages_dir()}. Install one with " + INSTALL_ARGOS)
+    return ArgosEngine(package, beam_size=beam_size)
+
+
+def make_apertium(beam_size: int) -> Engine:
     return ApertiumEngine()
+
+
+# Engine name -> factory(beam_size), in the order ``auto`` tries them: a new engine is one
+# entry here (the command line's --engine choices come from it).
+ENGINES: dict[str, Callable[[int], Engine]] = {"argos": make_argos, "apertium": make_apertium}
+
+
+def select(choice: str = "auto", beam_size: int = 4) -> Engine:
+    """The engine named ``choice``; ``auto``: the first of ``ENGINES`` installed here
+    (Argos when an fr->en package is installed, else Apertium)."""
+    if choice != "auto" and choice not in ENGINES:
+        raise EngineError(f"unknown engine {choice!r}: choose auto, {', '.join(ENGINES)}")
+    if choice != "auto":
+        return ENGINES[choice](beam_size)
+    for name, make in ENGINES.items():
+        try:
+            return make(beam_size)
+        except NotInstalled as err:
+            log.info("engine %s: %s", name, err)
+    raise EngineError("no translation engine is installed: apt-get install " + " ".join(APERTIUM_PACKAGES))

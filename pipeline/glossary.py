@@ -12,9 +12,9 @@ from pathlib import Path
 
 from .nlp import is_common_word
 from .segment import opens_sentence
-from .text import capitalise, whole_word
+from .text import any_of_whole_words, capitalise, whole_words
 from .tsv import DataFileError as GlossaryError
-from .tsv import Problem, raise_errors, read_rows
+from .tsv import Problem, add_row, raise_errors, read_rows
 
 COLUMNS = ("fr", "en", "kind", "variants", "note")
 KINDS = ("term", "name", "common")  # common: a capitalised word that is not a name (names.py)
@@ -115,7 +115,7 @@ def substring_traps(entries: list[Entry]) -> list[Problem]:
         for long in entries:
             if short is long or short.kind != "term" or not long.is_name or len(short.fr) >= len(long.fr):
                 continue
-            for m in re.finditer(whole_word(short.fr), long.fr, re.IGNORECASE):
+            for m in re.finditer(whole_words(short.fr), long.fr, re.IGNORECASE):
                 case_ok = m.group() == short.fr or (m.start() == 0 and short.fr.islower())
                 if case_ok:
                     problems.append(Problem(short.line, "warning",
@@ -131,7 +131,7 @@ def lint(path: Path, corpus: list[str] | None = None) -> list[Problem]:
         glossary = Glossary(path, entries)
         used = {hit.entry for text in corpus for hit in find(text, glossary)}
         used |= {e for e in glossary.names for text in corpus for v in e.variants if v in text}
-        used |= {e for e in glossary.commons for text in corpus if re.search(whole_word(e.fr), text)}
+        used |= {e for e in glossary.commons for text in corpus if re.search(whole_words(e.fr), text)}
         for e in entries:
             if e not in used:
                 problems.append(Problem(e.line, "warning", f"{e.fr!r} never occurs in the corpus"))
@@ -254,7 +254,7 @@ def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
     base = getattr(doc, "start_char", 0)  # a Span's token offsets count from its Doc
     candidates: list[Hit] = []
     for e in glossary.names:
-        for m in re.finditer(whole_word(e.fr), text):
+        for m in re.finditer(whole_words(e.fr), text):
             candidates.append(Hit(e, m.start(), m.end(), m.group()))
     tokens = [t for t in doc if not t.is_space]
     by_first_word = terms_by_first_word(tuple(glossary.terms))
@@ -330,7 +330,7 @@ def post_edit(translated: str, hits: list[Hit], renderings: dict[str, str], sour
     for n, hit in enumerate(hits):
         usual = renderings.get(hit.text, "").strip(" .")
         if usual and usual.lower() != hit.required.lower() and not honoured(out, hits, source)[n]:
-            out = re.sub(whole_word(usual), lambda m, hit=hit, out=out: english_at(hit, out, m.start()),
+            out = re.sub(whole_words(usual), lambda m, hit=hit, out=out: english_at(hit, out, m.start()),
                          out, count=1, flags=re.IGNORECASE)
     return out
 
@@ -340,7 +340,7 @@ def term_spans(english: str, entry: Entry) -> list[tuple[int, int]]:
     singular or plural."""
     forms = (entry.en,) if entry.is_name else (entry.en, pluralise(entry.en))
     flags = 0 if entry.is_name else re.IGNORECASE
-    return [m.span() for m in re.finditer(whole_word(*forms), english, flags)]
+    return [m.span() for m in any_of_whole_words(forms, flags).finditer(english)]
 
 
 def honoured(english: str, hits: list[Hit], source: str = "") -> list[bool]:
@@ -396,6 +396,31 @@ def english_spans(english: str, hits: list[Hit], verdicts: list[bool]) -> list[t
     return sorted(taken, key=lambda t: t[0])
 
 
+def names_not_in_source(english: str, french: str, glossary: Glossary) -> list[str]:
+    """Glossary names the English holds and its French does not: words that moved in from
+    another segment (an engine that reorders across segment boundaries).
+
+    >>> g = Glossary(Path("-"), [Entry("Orange", "Orange", "name"), Entry("Bourse", "Bourse", "name")])
+    >>> names_not_in_source("The associations hail an Orange.", "Les associations saluent une sanction.", g)
+    ['Orange']
+    >>> names_not_in_source("Orange shares fell.", "L’action d’Orange a reculé.", g)
+    []
+    """
+    pattern = names_pattern(tuple(e.en for e in glossary.names))
+    if pattern is None:
+        return []
+    found = dict.fromkeys(m.group() for m in pattern.finditer(english))
+    return [name for name in found if not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", french)]
+
+
+@functools.cache
+def names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 @dataclass
 class Violation:
     segment: str
@@ -448,9 +473,9 @@ def add(path: Path, fr: str, en: str, kind: str = "term", note: str = "", varian
     """Add one entry, keeping the file sorted (by kind, then French) and free of duplicates."""
     if kind not in KINDS:
         raise GlossaryError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    if "\t" in fr + en + note + variants or not fr.strip() or not en.strip():
-        raise GlossaryError("fr and en must be non-empty and no field may contain a TAB")
     fr, en = fr.strip(), en.strip()
+    if not fr or not en:
+        raise GlossaryError("fr and en must be non-empty")
     if kind == "name" and fr != en:
         raise GlossaryError(f"a name must be identical in French and English ({fr!r} vs {en!r}); use --kind term")
     glossary = load(path)
@@ -461,41 +486,34 @@ def add(path: Path, fr: str, en: str, kind: str = "term", note: str = "", varian
             raise GlossaryError(f"{path}:{e.line}: {fr!r} -> {en!r} is already in the glossary")
         if same:
             raise GlossaryError(f"{path}:{e.line}: {fr!r} is already translated as {e.en!r} ({e.kind}); edit that line instead")
-    text = path.read_text(encoding="utf-8").splitlines()
-    header_at = next(i for i, line in enumerate(text) if line.split("\t")[0].strip() == "fr")
-    preamble, rows = text[: header_at + 1], [line for line in text[header_at + 1 :] if line.strip()]
-    rows.append("\t".join([new.fr, new.en, new.kind, "|".join(new.variants), new.note]))
-    rows.sort(key=lambda line: (line.split("\t")[2] if line.count("\t") >= 2 else "", line.split("\t")[0].casefold()))
-    path.write_text("\n".join(preamble + rows) + "\n", encoding="utf-8")
+    cells = [new.fr, new.en, new.kind, "|".join(new.variants), new.note]
+    add_row(path, COLUMNS, cells, sort_key=lambda row: (row[2], row[0].casefold()))
     return new
 
 
 def export_tbx(glossary: Glossary, out: Path) -> None:
-    """Write the glossary as TBX (ISO 30042 TBX-Basic style) for CAT tools such as OmegaT."""
+    """Write the glossary as TBX for CAT tools such as OmegaT (translate-toolkit's
+    ``tbxfile``): one entry per row, the French term first and its known corruptions
+    after it as deprecated terms, the English term, the note as the entry's definition."""
     from lxml import etree
+    from translate.storage.tbx import tbxfile
 
-    xml_ns = "http://www.w3.org/XML/1998/namespace"
-    root = etree.Element("martif", type="TBX-Basic", nsmap=None)
-    root.set(f"{{{xml_ns}}}lang", "fr")
-    header = etree.SubElement(root, "martifHeader")
-    desc = etree.SubElement(etree.SubElement(header, "fileDesc"), "sourceDesc")
-    etree.SubElement(desc, "p").text = f"Exported by bilingue from {glossary.path.name}"
-    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    store = tbxfile(sourcelanguage="fr", targetlanguage="en")
+    store.document.find(".//sourceDesc/p").text = f"Exported by bilingue from {glossary.path.name}"
     for n, e in enumerate(glossary.entries, start=1):
-        entry = etree.SubElement(body, "termEntry", id=f"e{n}")
+        unit = store.addsourceunit(e.fr)
+        unit.setid(f"e{n}")
+        unit.set_source_terms([e.fr, *e.variants])
+        unit.set_target_terms([e.en])
         if e.note:
-            etree.SubElement(entry, "descrip", type="definition").text = e.note
-        for lang, term in (("fr", e.fr), ("en", e.en)):
-            lang_set = etree.SubElement(entry, "langSet")
-            lang_set.set(f"{{{xml_ns}}}lang", lang)
-            tig = etree.SubElement(lang_set, "tig")
-            etree.SubElement(tig, "term").text = term
-            etree.SubElement(tig, "termNote", type="partOfSpeech").text = "properNoun" if e.is_name else "noun"
-        for v in e.variants:
-            lang_set = etree.SubElement(entry, "langSet")
-            lang_set.set(f"{{{xml_ns}}}lang", "fr")
-            tig = etree.SubElement(lang_set, "tig")
-            etree.SubElement(tig, "term").text = v
-            etree.SubElement(tig, "termNote", type="administrativeStatus").text = "deprecatedTerm-admn-sts"
+            unit.set_common_note(e.note, source=True)
+        for language in unit.getlanguageNodes():
+            for tig in language.findall(unit.namespaced("tig")):
+                part = etree.SubElement(tig, unit.namespaced("termNote"), type="partOfSpeech")
+                part.text = "properNoun" if e.is_name else "noun"
+        source_tigs = unit.source_dom.findall(unit.namespaced("tig"))
+        for tig in source_tigs[1:]:
+            status = etree.SubElement(tig, unit.namespaced("termNote"), type="administrativeStatus")
+            status.text = "deprecatedTerm-admn-sts"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(etree.tostring(etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    store.savefile(str(out))

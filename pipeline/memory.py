@@ -8,6 +8,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from lxml import etree
+
 from .tsv import DataFileError
 
 log = logging.getLogger("bilingue")
@@ -64,8 +66,13 @@ class Memory:
                                     f"fix the folder's permissions, then build again.") from None
 
     def get(self, key: str) -> str | None:
-        row = self.db.execute("SELECT target FROM tm WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        found = self.recall(key)
+        return found[0] if found else None
+
+    def recall(self, key: str) -> tuple[str, str] | None:
+        """The stored English and what made it (``engine route``), or None."""
+        row = self.db.execute("SELECT target, engine FROM tm WHERE key = ?", (key,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def put_many(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         """(key, source, target, engine, model) rows, written in one transaction."""
@@ -119,8 +126,8 @@ def move_aside(path: Path) -> Path:
 
 
 def read_tmx(path: Path) -> dict[str, str]:
-    """Source -> target pairs of a TMX file (translate-toolkit's reader)."""
-    from lxml import etree
+    """Source -> target pairs of a TMX file (translate-toolkit's reader); {} when the file
+    does not exist."""
     from translate.storage.tmx import tmxfile
 
     if not path.exists():
@@ -131,7 +138,7 @@ def read_tmx(path: Path) -> dict[str, str]:
     except etree.XMLSyntaxError as err:
         raise DataFileError(f"{path}: line {err.lineno}: not valid XML ({err.msg}). Fix the file, or export it "
                             f"again from your translation tool (TMX 1.4).") from None
-    except AssertionError:  # translate-toolkit's check of the root element
+    except (AssertionError, ValueError):  # translate-toolkit's check of the root element
         raise DataFileError(f"{path}: line 1: not a TMX file (the root element must be <tmx>). "
                             f"Export it again from your translation tool (TMX 1.4).") from None
     return {unit.source: unit.target for unit in store.units if unit.source and unit.target}
@@ -145,3 +152,58 @@ def write_tmx(path: Path, pairs: dict[str, str]) -> None:
         store.addtranslation(source, "fr", target, "en")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(bytes(store))
+
+
+MACHINE_ORIGIN = "bilingue-machine-translation"  # the alt-trans that keeps the machine's English
+APPROVED_STATES = frozenset({"signed-off", "final"})
+
+
+def reviewed(unit) -> bool:
+    """Did the editor approve this XLIFF unit's target?
+
+    Yes when the unit says so (``approved="yes"``, ``state`` signed-off or final), or when
+    its target is not the machine's English any more (an edit, whatever state the tool
+    wrote); a unit marked ``translated`` counts only when there is no machine English to
+    compare with or it differs (a tool that marks every unit translated approves nothing)."""
+    target = unit.target
+    node = unit.getlanguageNode(lang=None, index=1)
+    state = node.get("state") if node is not None else None
+    machine = [alt.target for alt in unit.getalttrans(origin=MACHINE_ORIGIN)]
+    edited = bool(machine) and target not in machine
+    return unit.isapproved() or state in APPROVED_STATES or edited or (state == "translated" and not machine)
+
+
+def read_xliff(path: Path) -> dict[str, str]:
+    """Source -> target of the units of an XLIFF 1.2 file that the editor approved (see
+    ``reviewed``); the French must be the source language."""
+    from translate.storage.xliff import xlifffile
+
+    try:
+        with path.open("rb") as f:
+            store = xlifffile(f)
+    except OSError as err:
+        raise DataFileError(f"{path}: cannot read ({err.strerror})") from None
+    except (etree.XMLSyntaxError, ValueError, StopIteration) as err:
+        raise DataFileError(f"{path}: not a readable XLIFF 1.2 file ({err or 'no <file> element'}). "
+                            f"Export it again with `bilingue review --xliff DIR`") from None
+    languages = (store.getsourcelanguage() or "", store.gettargetlanguage() or "")
+    if not languages[0].lower().startswith("fr") or not languages[1].lower().startswith("en"):
+        raise DataFileError(f"{path}: source-language {languages[0]!r}, target-language {languages[1]!r}: "
+                            f"expected French to English (fr -> en)")
+    return {unit.source: unit.target for unit in store.units if unit.source and unit.target and reviewed(unit)}
+
+
+def read_reviewed(path: Path) -> dict[str, str]:
+    """The approved translations in a file an editor sends back: XLIFF (.xlf, .xliff) or TMX."""
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found")
+    if path.suffix.lower() in (".xlf", ".xliff"):
+        pairs = read_xliff(path)
+        hint = ('mark the units you reviewed as approved (approved="yes", state signed-off or final) '
+                'or edit their target')
+    else:
+        pairs = read_tmx(path)
+        hint = "it holds no fr -> en translation unit"
+    if not pairs:
+        raise DataFileError(f"{path}: no approved translations to import: {hint}")
+    return pairs

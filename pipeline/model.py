@@ -30,6 +30,7 @@ class Change:
     before: str
     after: str
     where: Provenance
+    reason: str = ""  # why, in words: the rule's description, or what the data file or ftfy said
 
 
 @dataclass(frozen=True)

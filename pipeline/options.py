@@ -18,11 +18,11 @@ class Options:
     repairs: Path = ROOT / "glossary" / "repairs.tsv"
     approved: Path = ROOT / "tm" / "approved.tmx"
     qa_accepted: Path = ROOT / "glossary" / "qa-accepted.tsv"  # QA flags the editor accepted
-    config: Path = ROOT / "book.toml"  # the stage list ([pipeline] stages) and the book's metadata
+    book: Path = ROOT / "book.toml"  # the book's metadata and the stage list ([pipeline] stages)
+    editions: tuple[str, ...] = ("bilingue", "english", "francais")  # EPUB editions to write
     memory: Path | None = None  # default: <out>/.cache/tm.sqlite
     strict: bool = False
     force: bool = False  # rebuild even when nothing changed
-    title: str = "Microsoft et OpenAI — édition bilingue / bilingual edition"
 
     @property
     def memory_path(self) -> Path:

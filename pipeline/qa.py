@@ -802,7 +802,7 @@ def html_blocks(by_id: dict[str, list]) -> list[tuple[str, str]]:
     pairs = []
     for spans in french.values():
         twins = [by_id.get("en-" + e.get("id")[3:], [None])[0] for e in spans]
-        pairs.append((squeeze(" ".join(e.text_content() for e in spans)),
+        pairs.append((squeeze(" ".join(e.xpath("string()") for e in spans)),
                       squeeze(" ".join(t.text_content() for t in twins if t is not None))))
     return pairs
 
@@ -840,31 +840,52 @@ def epub_blocks(document: bytes) -> list[tuple[str, str]]:
     return blocks
 
 
-def check_epub(path: Path, site: Page) -> list[Misalignment]:
-    """Where the EPUB's documents carry segment ids, they are checked like the HTML's and
-    must be the site's. Per block, the EPUB pairs each French block with the English
-    block right after it; these pairs must be the HTML's, none lost, none added, and no
-    English block may stand without its French. A French block with no English after it
-    (a chapter label, an appendix heading) is not a translation unit unless the HTML has
-    it as one, and then its pair is reported missing."""
+def epub_segment_ids(documents: list[tuple[str, bytes]]) -> dict[str, list[str]]:
+    """Language -> the segment ids (``fr-X``, ``en-X``) an EPUB carries, in reading order."""
     from lxml import etree
 
-    problems, pairs, ids = [], [], []
+    found: dict[str, list[str]] = {}
+    for _, document in documents:
+        for element in etree.fromstring(document).iter():
+            match = SEGMENT_ID.fullmatch(element.get("id") or "") if isinstance(element.tag, str) else None
+            in_contents = any(etree.QName(a).localname == "nav" for a in element.iterancestors())
+            if match and is_segment(element) and not in_contents:  # the table of contents repeats headings
+                found.setdefault(match.group(1), []).append(match.group(2))
+    return found
+
+
+def check_epub(path: Path, site: Page) -> list[Misalignment]:
+    """An EPUB whose segments carry ids (``fr-X``/``en-X``, as the HTML's) must hold, in
+    each of its languages, every segment of the book once and in the book's order: the
+    bilingual edition both, a one-language edition its own. Without ids, the blocks are
+    compared: each French block with the English block right after it must be one of the
+    HTML's pairs, none lost, none added, and no English block may stand without its French."""
     name = path.name
-    for href, document in epub_documents(path):
-        page, found = segment_ids(etree.fromstring(document), f"{name}/{href}")
-        problems += found
-        ids += page.fr_ids
+    documents = epub_documents(path)
+    ids = epub_segment_ids(documents)
+    if ids:
+        problems = []
+        for lang, found in sorted(ids.items()):
+            problems += [Misalignment(name, s, f"{lang} segment {n} times in the EPUB")
+                         for s, n in Counter(found).items() if n > 1]
+            problems += [Misalignment(name, s, f"segment of the book missing from the EPUB's {lang}")
+                         for s in site.fr_ids if s not in set(found)]
+            problems += [Misalignment(name, s, f"{lang} segment in the EPUB but not in the book")
+                         for s in found if s not in set(site.fr_ids)]
+            if not problems and found != site.fr_ids:
+                problems.append(Misalignment(name, "", f"the EPUB's {lang} segments are not in the book's order"))
+        return problems
+    return check_epub_blocks(name, documents, site)
+
+
+def check_epub_blocks(name: str, documents: list[tuple[str, bytes]], site: Page) -> list[Misalignment]:
+    problems, pairs = [], []
+    for href, document in documents:
         blocks = epub_blocks(document)
         for (lang, text), (before, _) in zip(blocks, [("", "")] + blocks):
             if lang == "en" and before in ("en", ""):
                 problems.append(Misalignment(f"{name}/{href}", short(text), "English block without its French"))
         pairs += [(fr, en) for (lang, fr), (next_lang, en) in zip(blocks, blocks[1:]) if lang != "en" and next_lang == "en"]
-    if ids and ids != site.fr_ids:
-        problems += [Misalignment(name, s, "segment of the book missing from the EPUB") for s in site.fr_ids if s not in ids]
-        problems += [Misalignment(name, s, "segment in the EPUB but not in the book") for s in ids if s not in site.fr_ids]
-        if set(ids) == set(site.fr_ids):
-            problems.append(Misalignment(name, "", "the EPUB's segments are not in the HTML order"))
     expected, found = Counter(site.blocks), Counter(pairs)
     for fr, en in expected - found:
         problems.append(Misalignment(name, short(fr), f"the HTML pair is not in the EPUB (English “{short(en)}”)"))
@@ -946,17 +967,19 @@ def format_table(summary: dict, examples: int = 3) -> str:
     return "\n".join(lines)
 
 
-def markdown_section(summary: dict) -> list[str]:
+def markdown_section(summary: dict, escape=lambda text: text) -> list[str]:
     """The review report's QA section: each open flag with its check id and both texts,
-    then the accepted ones with the editor's reason."""
+    then the accepted ones with the editor's reason; ``escape`` neutralises source text."""
     lines = ["## Translation QA", ""]
     open_flags = [f for f in summary["flags"] if not f["accepted"]]
-    lines += [f"- {f['where'] or f['segment']} {f['segment']} [{f['check']}, {f['severity']}] {f['message']}"
-              + (f"\n  - FR: {f['fr']}\n  - EN: {f['en']}" if f["fr"] else "") for f in open_flags]
+    lines += [f"- {escape(f['where'] or f['segment'])} {f['segment']} [{f['check']}, {f['severity']}] "
+              f"{escape(f['message'])}" + (f"\n  - FR: {escape(f['fr'])}\n  - EN: {escape(f['en'])}" if f["fr"] else "")
+              for f in open_flags]
     if not open_flags:
         lines.append("No open flag.")
     accepted = [f for f in summary["flags"] if f["accepted"]]
     if accepted:
         lines += ["", "Accepted (glossary/qa-accepted.tsv):", ""]
-        lines += [f"- {f['segment']} [{f['check']}] {f['message']}: accepted, {f['accepted']}" for f in accepted]
+        lines += [f"- {f['segment']} [{f['check']}] {escape(f['message'])}: accepted, {escape(f['accepted'])}"
+                  for f in accepted]
     return lines + [""]

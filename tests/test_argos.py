@@ -159,7 +159,7 @@ def test_offline_build_with_argos_labels_every_output(tiny, tmp_path):
     assert report["translated"] == report["counts"]["segments"] and report["reused"] == 0
     assert report["placeholder_fallbacks"] == 0 and report["glossary"]["compliance"] == 1.0
     pages = sorted((out / "html").glob("*.html"))
-    assert len(pages) == 6 and all(MODEL_ID in p.read_text(encoding="utf-8") for p in pages)
+    assert len(pages) == 7 and all(MODEL_ID in p.read_text(encoding="utf-8") for p in pages)  # index, glossary, 5 articles
     with zipfile.ZipFile(out / "bilingue.epub") as epub:
         assert any(MODEL_ID in epub.read(n).decode("utf-8", "replace") for n in epub.namelist() if n.endswith(".xhtml"))
     assert MODEL_ID in (out / "review" / "report.md").read_text(encoding="utf-8")

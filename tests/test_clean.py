@@ -1,4 +1,5 @@
 """Cleaning rules on French that is not in seeds/: each artifact class, plus the seeds' own."""
+import dataclasses
 import re
 from pathlib import Path
 
@@ -6,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import clean
+from pipeline import clean, glossary, nlp, repairs
 from pipeline.ingest import parse_article
+from pipeline.tsv import DataFileError
 
 from .conftest import ROOT, run_cli
 
@@ -61,6 +63,10 @@ def test_contraction_of_article(ctx):
     assert cleaned("Le prix de le pétrole et à les usagers.", ctx) == "Le prix du pétrole et aux usagers."
 
 
+def test_no_contraction_where_the_article_elides(ctx):
+    assert cleaned("Il parle de le homme et pense à le hasard.", ctx) == "Il parle de l’homme et pense au hasard."
+
+
 @pytest.mark.parametrize("raw, expected", [
     ("La banque a perdu 3 milliards d’euros Depuis janvier, ses clients partent.",
      "La banque a perdu 3 milliards d’euros. Depuis janvier, ses clients partent."),
@@ -93,8 +99,9 @@ def test_straight_quotes_become_guillemets(ctx):
 
 
 def test_unpaired_quote_is_flagged_not_fixed(ctx):
-    assert cleaned('Un " seul guillemet.', ctx) == 'Un " seul guillemet.'
-    assert [f.kind for f in ctx.findings] == ["unpaired_quote"]
+    text, _, findings, _ = clean.clean_text('Un " seul guillemet.', "paragraph", ctx)
+    assert text == 'Un " seul guillemet.'
+    assert [f.kind for f in findings] == ["unpaired_quote"]
 
 
 def test_apostrophes_and_french_spacing(ctx):
@@ -250,3 +257,203 @@ def test_cli_lists_rules_in_order():
     done = run_cli("clean", "--rules")
     ids = [line.split()[1] for line in done.stdout.splitlines()]
     assert ids == [r.id for r in clean.RULES] and ids[0] == "mojibake" and ids[-1] == "french_spacing"
+
+
+# --- the rules file --------------------------------------------------------------------
+
+RULES_HEADER = "# rules for a test\nrule\tblocks\tnote\n"
+
+
+def context_with_rules(tmp_path, rows, terms, known_repairs):
+    path = tmp_path / "clean-rules.tsv"
+    path.write_text(RULES_HEADER + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return clean.Context(known_repairs, terms, clean.load_rules(path))
+
+
+def test_a_rule_left_out_of_the_rules_file_does_not_run(tmp_path, terms, known_repairs):
+    ctx = context_with_rules(tmp_path, ["apostrophe\t\t", "# elision is switched off", "french_spacing\t\t"],
+                             terms, known_repairs)
+    assert cleaned("L'usine de énergie ferme : dommage.", ctx) == f"L’usine de énergie ferme{NNBSP}: dommage."
+
+
+def test_rules_run_in_the_order_of_the_file(tmp_path, terms, known_repairs):
+    """Elision reads the words mojibake repair gives back: run before it, it sees no vowel."""
+    text = "Le secteur de Ã©nergie recrute."
+    ordered = context_with_rules(tmp_path, ["mojibake\t\t", "elision\t\t"], terms, known_repairs)
+    assert cleaned(text, ordered) == "Le secteur de l’énergie recrute."
+    reversed_ = context_with_rules(tmp_path, ["elision\t\t", "mojibake\t\t"], terms, known_repairs)
+    assert cleaned(text, reversed_) == "Le secteur de énergie recrute."
+
+
+def test_the_blocks_column_chooses_where_a_rule_runs(tmp_path, terms, known_repairs):
+    ctx = context_with_rules(tmp_path, ["elision\theading\t"], terms, known_repairs)
+    assert cleaned("Le retour de énergie", ctx, "heading") == "Le retour de l’énergie"
+    assert cleaned("Le retour de énergie.", ctx, "paragraph") == "Le retour de énergie."
+
+
+@pytest.mark.parametrize("rows, message", [
+    (["apostrophe\t\t", "elisoin\t\t"], ":4: unknown rule 'elisoin'; the rules are: mojibake"),
+    (["apostrophe\t\t", "apostrophe\t\t"], ":4: rule 'apostrophe' is already listed at line 3"),
+    (["elision\tparagraphe\t"], ":3: blocks: 'paragraphe' is not one of headings, prose, all, kicker"),
+])
+def test_a_bad_rules_file_names_file_and_line(tmp_path, rows, message):
+    path = tmp_path / "clean-rules.tsv"
+    path.write_text(RULES_HEADER + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        clean.load_rules(path)
+    assert f"{path}{message}" in str(err.value)
+
+
+def test_the_shipped_rules_file_runs_every_rule_once():
+    assert sorted(r.id for r in clean.load_rules()) == sorted(clean.KNOWN_RULES)
+
+
+def test_mojibake_changes_are_words_with_ftfy_s_plan_as_reason(ctx):
+    text, changes, _, _ = clean.clean_text("Le rÃ©seau a Ã©tÃ© coupÃ© hier.", "paragraph", ctx)
+    assert text == "Le réseau a été coupé hier."
+    assert [(c.before, c.after) for c in changes] == [("rÃ©seau", "réseau"), ("Ã©tÃ©", "été"), ("coupÃ©", "coupé")]
+    assert {c.reason for c in changes} == {"ftfy: encode latin-1, then decode utf-8"}
+
+
+def test_every_change_has_a_reason(ctx):
+    _, changes, _, _ = clean.clean_text("Le prix de le pétrole grimpe Depuis lundi, dit-il : «non».", "paragraph", ctx)
+    assert changes and all(c.reason for c in changes)
+    assert next(c for c in changes if c.rule == "contraction").reason.startswith("Contract de/à")
+
+
+# --- findings worth reading: the spelling check --------------------------------------
+
+
+def unknown(text, ctx):
+    return [f.text for f in article(f"Titre\n{text}\n", ctx).findings if f.kind == "unknown_word"]
+
+
+@pytest.mark.parametrize("text", [
+    "Aujourd'hui, les cofondatrices des startups parlent de la renégociation des contrats.",
+    "Jusqu’à présent, l’hyperinflation n’a pas touché la pionnière du covoiturage.",
+    "Elle a tweeté qu’il fallait réindustrialiser, c’est-à-dire rouvrir des usines vis-à-vis du port.",
+    "Les centrales produisent des gigawatts ; les co-fondateurs le savent.",
+])
+def test_correct_french_is_not_flagged(text, ctx):
+    assert unknown(text, ctx) == []
+
+
+@pytest.mark.parametrize("text, planted", [
+    ("Le service inforrnatique a été réorganisé.", "inforrnatique"),  # OCR: rn for m
+    ("Un ordlnateur portable a disparu.", "ordlnateur"),  # OCR: l for i
+    ("Le gouvernment prépare une loi.", "gouvernment"),  # typo
+    ("Le batirnent de la mairie est fermé.", "batirnent"),  # OCR: rn for m, lost accent
+    ("La recherhce avance lentement.", "recherhce"),  # swapped letters
+])
+def test_planted_errors_are_flagged(text, planted, ctx):
+    assert unknown(text, ctx) == [planted]
+
+
+def test_a_flagged_word_comes_with_the_dictionary_s_suggestion(ctx):
+    finding = next(f for f in article("Titre\nLe service inforrnatique ferme.\n", ctx).findings)
+    assert "perhaps: informatique" in finding.message and str(finding.where) == "essai.txt:2"
+
+
+def test_an_editor_accepts_a_word_for_good(tmp_path, ctx):
+    words = tmp_path / "accepted-words.txt"
+    words.write_text("# jargon\nhyperscaleur  # les grands fournisseurs de cloud\n", encoding="utf-8")
+    text = "Chaque hyperscaleur investit."
+    assert unknown(text, ctx) == ["hyperscaleur"]
+    accepting = dataclasses.replace(ctx, accepted_words=repairs.load_word_list(words))
+    assert unknown(text, accepting) == []
+
+
+def test_a_loanword_the_glossary_lists_is_accepted(tmp_path, known_repairs):
+    path = tmp_path / "terms.tsv"
+    path.write_text("fr\ten\tkind\tvariants\tnote\nhyperscaleur\thyperscaler\tterm\t\t\n", encoding="utf-8")
+    ctx = clean.Context(known_repairs, glossary.load(path))
+    assert unknown("Chaque hyperscaleur investit.", ctx) == []
+
+
+def test_a_word_list_with_a_phrase_on_a_line_is_refused(tmp_path):
+    words = tmp_path / "accepted-words.txt"
+    words.write_text("bromance\ndata center\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=rf"{re.escape(str(words))}:2: 'data center': one word a line"):
+        repairs.load_word_list(words)
+
+
+# --- rejected repairs ------------------------------------------------------------------
+
+REJECTIONS_HEADER = "file\tline\trule\tbefore\tnote\n"
+
+
+def with_rejections(tmp_path, ctx, rows):
+    path = tmp_path / "rejected-repairs.tsv"
+    path.write_text(REJECTIONS_HEADER + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return dataclasses.replace(ctx, rejections=repairs.load_rejections(path))
+
+
+def test_a_rejected_repair_keeps_the_source_text(tmp_path, ctx):
+    source = "Titre\nLe secteur de énergie progresse Depuis mars, les prix baissent.\nLa part de énergie baisse.\n"
+    rejecting = with_rejections(tmp_path, ctx, ["essai.txt\t2\telision\tde énergie\tterme technique voulu"])
+    a = article(source, rejecting)
+    assert clean.render(a)[1:] == ["Le secteur de énergie progresse. Depuis mars, les prix baissent.",
+                                   "La part de l’énergie baisse."]
+    assert [c.rule for c in a.blocks[1].changes] == ["glued_sentence"]
+    assert not any(f.kind == "unused_rejection" for f in a.findings)
+
+
+def test_a_rejection_may_quote_invisible_spaces_as_explain_prints_them(tmp_path, ctx):
+    source = f"Titre\nIl a dit{NBSP}: la suite.\n"
+    change = next(c for c in article(source, ctx).blocks[1].changes if c.rule == "french_spacing")
+    assert repr(change.before) == "'dit\\xa0:'"  # as `bilingue clean --explain` prints it
+    rejecting = with_rejections(tmp_path, ctx, ["essai.txt\t2\tfrench_spacing\tdit\\xa0:\t"])
+    assert article(source, rejecting).blocks[1].clean == f"Il a dit{NBSP}: la suite."
+
+
+def test_a_rejected_boilerplate_removal_keeps_the_block(tmp_path, ctx):
+    source = "Titre\nLe texte commence.\nVoir aussi\nUne suite qui compte\n"
+    rejecting = with_rejections(tmp_path, ctx, ["essai.txt\t4\tboilerplate\tUne suite qui compte\t"])
+    assert clean.render(article(source, rejecting))[1:] == ["Le texte commence.", "Une suite qui compte"]
+
+
+def test_a_rejection_that_matches_nothing_is_reported(tmp_path, ctx):
+    rejecting = with_rejections(tmp_path, ctx, ["essai.txt\t2\telision\tde avion\t", "autre.txt\t2\telision\tde avion\t"])
+    findings = [f for f in article("Titre\nUn texte sans défaut.\n", rejecting).findings if f.kind == "unused_rejection"]
+    assert [(str(f.where), f.text) for f in findings] == [("rejected-repairs.tsv:2", "de avion")]
+
+
+def test_a_bad_rejection_row_names_file_and_line(tmp_path, ctx):
+    with pytest.raises(DataFileError, match=r"rejected-repairs.tsv:2: line 'deux' is not a line number"):
+        with_rejections(tmp_path, ctx, ["essai.txt\tdeux\telision\tde avion\t"])
+
+
+# --- repeated paragraphs and long lines ----------------------------------------------
+
+
+def test_a_passage_repeated_in_a_later_paragraph_is_flagged(ctx):
+    quote = ("« nous devons bâtir nos propres réseaux de chaleur, avec des pompes modernes et les meilleures "
+             "équipes de maintenance du pays »")
+    text = (f"Titre\nLe maire a déclaré que {quote}.\nLe budget municipal augmente de trois pour cent cette année.\n"
+            f"Au conseil, le maire insiste : {quote}.\nLes habitants attendent des précisions sur le calendrier.\n")
+    found = [f for f in article(text, ctx).findings if f.kind == "duplicate_paragraph"]
+    assert [(f.where.line, "paragraph at line 2" in f.message) for f in found] == [(4, True)]
+
+
+def test_paragraphs_sharing_common_phrases_are_not_duplicates(ctx):
+    text = ("Titre\nLe groupe a annoncé une hausse de ses ventes au premier trimestre de cette année.\n"
+            "Le groupe a annoncé une baisse de ses effectifs en Europe et en Asie.\n"
+            "Le groupe a annoncé un nouveau directeur financier venu de la concurrence.\n")
+    assert not any(f.kind == "duplicate_paragraph" for f in article(text, ctx).findings)
+
+
+def test_a_very_long_line_is_cleaned_like_its_sentences(ctx):
+    """A line longer than one spaCy chunk gets the same repairs, sentence by sentence, as
+    each sentence on its own."""
+    sentences = [f"Le projet numéro {n} dépend de énergie solaire, de le soutien de la région et de le vote "
+                 f"des habitants Depuis le mois {n % 12 + 1}, les travaux avancent." for n in range(75)]
+    line = " ".join(sentences)
+    assert len(line) > 2 * nlp.CHUNK_CHARS
+    assert cleaned(line, ctx) == " ".join(cleaned(s, ctx) for s in sentences)
+
+
+def test_long_texts_are_analysed_in_pieces_that_add_up(ctx):
+    text = " ".join(f"Phrase {n} : la société investit." for n in range(800))
+    doc = nlp.parse(text)
+    assert doc.text == text and max(len(p) for p in nlp.chunks(text)) <= nlp.CHUNK_CHARS
+    assert [t.idx for t in doc][:5] == [0, 7, 9, 11, 14]

@@ -8,6 +8,7 @@ import pytest
 from lxml import html
 
 from pipeline import build
+from pipeline.engines import ENGINES, Translation
 from pipeline.stages import DEFAULT_STAGES, REGISTRY
 from pipeline.tsv import DataFileError
 
@@ -28,9 +29,11 @@ def seeds(tmp_path):
 
 
 def config(tmp_path, stages, code=()):
+    """A book.toml: the project's, with a [pipeline] table of ``stages`` (and ``code``)."""
     path = tmp_path / "book.toml"
-    path.write_text("[pipeline]\n" + f"code = {list(code)!r}\n".replace("'", '"')
-                    + "stages = [" + ", ".join(f'"{s}"' for s in stages) + "]\n", encoding="utf-8")
+    pipeline = "[pipeline]\n" + f"code = {list(code)!r}\n".replace("'", '"')
+    pipeline += "stages = [" + ", ".join(f'"{s}"' for s in stages) + "]\n"
+    path.write_text((ROOT / "book.toml").read_text(encoding="utf-8") + "\n" + pipeline, encoding="utf-8")
     return path
 
 
@@ -58,19 +61,44 @@ def test_a_stage_is_one_registration_and_one_line_of_configuration(tmp_path, see
     stages.insert(stages.index("verify"), "shout")
     path = config(tmp_path, stages, code=["toy.py"])
     done = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--engine", "apertium",
-                   "--config", str(path))
+                   "--book", str(path))
     assert done.returncode == 0, done.stderr
     english = english_on_page(tmp_path / "out")
     assert english and all(e == e.upper() and any(c.isalpha() for c in e) for e in english)
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["stages"] == stages and "shout" in report["seconds"]
-    listed = run_cli("stages", "--config", str(path)).stdout
+    listed = run_cli("stages", "--book", str(path)).stdout
     assert "shout      A toy stage: every English segment in capitals." in listed
+
+
+class Echo:
+    """A toy engine for the registration test: its "English" is the French, and every
+    output says so (name and model)."""
+
+    name, model_id, config_id = "echo", "identity", "echo identity"
+    unknown: list[str] = []
+
+    def translate_detailed(self, texts):
+        return [Translation(t, "echo") for t in texts]
+
+    def translate_batch(self, texts):
+        return list(texts)
+
+    def close(self):
+        pass
+
+
+def test_an_engine_is_one_registration(tmp_path, seeds, monkeypatch):
+    monkeypatch.setitem(ENGINES, "echo", lambda beam_size: Echo())
+    report = build.build(build.Options(seeds=seeds, out=tmp_path / "out", engine="echo", approved=tmp_path / "none.tmx"))
+    assert report["engine"] == "echo" and report["model_id"] == "identity"
+    assert english_on_page(tmp_path / "out")[1] == "La société prépare une riposte."
+    assert "echo (identity)" in (tmp_path / "out" / "html" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_stage_can_be_switched_off(tmp_path, seeds):
     without_epub = [s for s in DEFAULT_STAGES if s != "epub"]
-    build.build(options(tmp_path, seeds, config=config(tmp_path, without_epub)))
+    build.build(options(tmp_path, seeds, book=config(tmp_path, without_epub)))
     assert (tmp_path / "out" / "html" / "index.html").exists()
     assert not (tmp_path / "out" / "bilingue.epub").exists()
 
@@ -78,8 +106,8 @@ def test_a_stage_can_be_switched_off(tmp_path, seeds):
 def test_an_unknown_stage_is_a_clear_error(tmp_path, seeds):
     path = config(tmp_path, ["ingest", "clen"])
     with pytest.raises(DataFileError, match=r"book.toml: \[pipeline\] stages: unknown stage\(s\) clen"):
-        build.build(options(tmp_path, seeds, config=path))
-    done = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "o"), "--config", str(path))
+        build.build(options(tmp_path, seeds, book=path))
+    done = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "o"), "--book", str(path))
     assert done.returncode == 2 and "clen" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -107,7 +135,7 @@ def test_every_option_that_shapes_the_output_invalidates_the_build(tmp_path, see
     assert any("chief executive" in e for e in english_on_page(tmp_path / "out"))
 
     without_epub = [s for s in DEFAULT_STAGES if s != "epub"]
-    for shaping in ({"strict": True}, {"title": "Another book"}, {"config": config(tmp_path, without_epub)}):
+    for shaping in ({"strict": True}, {"editions": ("english",)}, {"book": config(tmp_path, without_epub)}):
         again = build.build(options(tmp_path, seeds, **shaping))
         assert not again.get("up_to_date"), shaping
         assert again["translated"] == 0  # the English does not depend on these: the memory serves it
