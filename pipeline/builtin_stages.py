@@ -2,7 +2,7 @@
 module (``bilingue stages`` lists them in the order they run)."""
 from __future__ import annotations
 
-from . import clean, engines, ingest, qa, review, segment, translate
+from . import clean, engines, ingest, names, postedit, qa, review, segment, translate
 from . import glossary as gl
 from .model import Book
 from .publish import meta
@@ -35,13 +35,15 @@ def split_sentences(book: Book, ctx: Context) -> Book:
 
 @stage("glossary", per_article=True)
 def match_glossary(book: Book, ctx: Context) -> Book:
-    """Find the glossary's terms and names in each segment (Segment.terms)."""
+    """Find the glossary's terms and names in each segment, and the names the glossary
+    does not list (Segment.terms)."""
     from . import nlp
 
+    names.prime(b.clean for a in book.articles for b in a.blocks)
     for block in (b for a in book.articles for b in a.blocks):
         doc = nlp.parse(block.clean)
         for seg in block.segments:
-            seg.terms = gl.find(seg.fr, ctx.glossary, doc.char_span(seg.start, seg.end, alignment_mode="expand"))
+            seg.terms = names.with_names(seg.fr, ctx.glossary, doc.char_span(seg.start, seg.end, alignment_mode="expand"))
     return book
 
 
@@ -52,6 +54,12 @@ def translate_segments(book: Book, ctx: Context) -> Book:
     book.engine = engines.label(engine)
     book.stats["engine"] = {"name": engine.name, "model_id": engine.model_id, "config_id": engine.config_id}
     return translate.translate(book, ctx.engine, ctx.memory, ctx.approved, batch_size=ctx.options.batch_size)
+
+
+@stage("postedit")
+def clean_up_english(book: Book, ctx: Context) -> Book:
+    """Named clean-up rules on the English and glossary/postedit.tsv, each change recorded."""
+    return postedit.postedit(book)
 
 
 @stage("verify")

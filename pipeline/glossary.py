@@ -10,11 +10,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .nlp import is_common_word
+from .segment import opens_sentence
+from .text import any_of_whole_words, capitalise, whole_words
 from .tsv import DataFileError as GlossaryError
 from .tsv import Problem, add_row, raise_errors, read_rows
 
 COLUMNS = ("fr", "en", "kind", "variants", "note")
-KINDS = ("term", "name")
+KINDS = ("term", "name", "common")  # common: a capitalised word that is not a name (names.py)
 PLACEHOLDER = "ZXQ"  # a capitalised pseudo-word engines copy through; no "_" (Argos turns it into a space)
 PLACEHOLDER_RE = re.compile(rf"\b{PLACEHOLDER}(\d+)\b")
 
@@ -44,7 +47,12 @@ class Glossary:
 
     @property
     def terms(self) -> list[Entry]:
-        return [e for e in self.entries if not e.is_name]
+        return [e for e in self.entries if e.kind == "term"]
+
+    @property
+    def commons(self) -> list[Entry]:
+        """Capitalised words the engine translates: never protected as names found in the text."""
+        return [e for e in self.entries if e.kind == "common"]
 
     def variant_repairs(self) -> dict[str, str]:
         """Known corruption -> the name it stands for (used by the clean stage)."""
@@ -65,6 +73,11 @@ def read_entries(path: Path) -> tuple[list[Entry], list[Problem]]:
             problems.append(Problem(n, "error", f"a name must be the same in both columns ({fr!r} vs {en!r}); use kind term"))
             continue
         found = tuple(v.strip() for v in variants.split("|") if v.strip())
+        common = [v for v in found if all(is_common_word(w) for w in re.findall(r"\w+", v))]
+        if common:
+            problems.append(Problem(n, "error", f"variant {common[0]!r} is a common French word: cleaning would turn "
+                                                f"every {common[0]!r} into {fr!r}; remove it"))
+            continue
         entries.append(Entry(fr, en, kind, found, note, n))
     return entries, problems
 
@@ -100,9 +113,9 @@ def substring_traps(entries: list[Entry]) -> list[Problem]:
     problems = []
     for short in entries:
         for long in entries:
-            if short is long or short.is_name or not long.is_name or len(short.fr) >= len(long.fr):
+            if short is long or short.kind != "term" or not long.is_name or len(short.fr) >= len(long.fr):
                 continue
-            for m in re.finditer(rf"(?<!\w){re.escape(short.fr)}(?!\w)", long.fr, re.IGNORECASE):
+            for m in re.finditer(whole_words(short.fr), long.fr, re.IGNORECASE):
                 case_ok = m.group() == short.fr or (m.start() == 0 and short.fr.islower())
                 if case_ok:
                     problems.append(Problem(short.line, "warning",
@@ -118,6 +131,7 @@ def lint(path: Path, corpus: list[str] | None = None) -> list[Problem]:
         glossary = Glossary(path, entries)
         used = {hit.entry for text in corpus for hit in find(text, glossary)}
         used |= {e for e in glossary.names for text in corpus for v in e.variants if v in text}
+        used |= {e for e in glossary.commons for text in corpus if re.search(whole_words(e.fr), text)}
         for e in entries:
             if e not in used:
                 problems.append(Problem(e.line, "warning", f"{e.fr!r} never occurs in the corpus"))
@@ -162,37 +176,55 @@ def pluralise(en: str) -> str:
     return f"{head} {plural}" if head else plural
 
 
+@dataclass(frozen=True)
+class Word:
+    """One token of a term as spaCy tokenises the term: its lower form, its lemma, its
+    spelling (for the case rule) and whether a space follows it inside the term."""
+
+    lower: str
+    lemma: str
+    text: str
+    spaced: bool
+
+
 @functools.cache
-def term_patterns(entries: tuple[Entry, ...]) -> list[tuple[Entry, list[tuple[str, str]]]]:
-    """Each term as a list of (lower form, lemma) per token, computed once."""
+def term_patterns(entries: tuple[Entry, ...]) -> list[tuple[Entry, tuple[Word, ...]]]:
+    """Each term as spaCy tokenises it, computed once."""
     from .nlp import french
 
     nlp = french()
     forms = [e.fr for e in entries]
     return [
-        (e, [(t.lower_, t.lemma_.lower()) for t in doc if not t.is_space])
+        (e, tuple(Word(t.lower_, t.lemma_.lower(), t.text, bool(t.whitespace_)) for t in doc if not t.is_space))
         for e, doc in zip(entries, nlp.pipe(forms))
     ]
 
 
 @functools.cache
-def terms_by_first_word(entries: tuple[Entry, ...]) -> dict[str, list[tuple[Entry, list[tuple[str, str]]]]]:
+def terms_by_first_word(entries: tuple[Entry, ...]) -> dict[str, list[tuple[Entry, tuple[Word, ...]]]]:
     """Term patterns indexed by the form and the lemma of their first word, so matching
     looks only at the terms that can start at a given token."""
     index: dict[str, list] = {}
     for e, pattern in term_patterns(entries):
-        for key in set(pattern[0]):
+        for key in {pattern[0].lower, pattern[0].lemma}:
             index.setdefault(key, []).append((e, pattern))
     return index
 
 
-def same_word(token, form: str, lemma: str, written: str) -> bool:
-    """Does a text token match one word of a term? Any inflection (via lemmas); a term
+def same_word(token, word: Word) -> bool:
+    """Does a text token match one token of a term? Any inflection (via lemmas); a term
     written in lower case matches a capitalised word only at a sentence start, so the
     term ``cloud`` never matches inside the name ``Google Cloud``."""
-    if not (token.lower_ == form or token.lemma_.lower() == lemma):
+    if not (token.lower_ == word.lower or token.lemma_.lower() == word.lemma):
         return False
-    return not (written.islower() and token.text[:1].isupper() and not token.is_sent_start)
+    return not (word.text.islower() and token.text[:1].isupper() and not opens_sentence(token))
+
+
+def matches(window, pattern: tuple[Word, ...]) -> bool:
+    """The whole term, token for token as the term itself is tokenised, spaced as in the
+    term: never a prefix of it (``conseil d’`` is not ``conseil d’administration``)."""
+    return len(window) == len(pattern) and all(
+        same_word(t, w) and (t is window[-1] or bool(t.whitespace_) == w.spaced) for t, w in zip(window, pattern))
 
 
 def is_plural(window) -> bool:
@@ -222,27 +254,33 @@ def find(text: str, glossary: Glossary, doc=None) -> list[Hit]:
     base = getattr(doc, "start_char", 0)  # a Span's token offsets count from its Doc
     candidates: list[Hit] = []
     for e in glossary.names:
-        for m in re.finditer(rf"(?<!\w){re.escape(e.fr)}(?!\w)", text):
+        for m in re.finditer(whole_words(e.fr), text):
             candidates.append(Hit(e, m.start(), m.end(), m.group()))
     tokens = [t for t in doc if not t.is_space]
     by_first_word = terms_by_first_word(tuple(glossary.terms))
     for i, token in enumerate(tokens):
         starting_here = by_first_word.get(token.lower_, []) + by_first_word.get(token.lemma_.lower(), [])
         for e, pattern in {e.fr: (e, pattern) for e, pattern in starting_here}.values():
-            size = len(pattern)
-            window = tokens[i : i + size]
-            if len(window) == size and all(
-                    same_word(t, form, lemma, word) for t, (form, lemma), word in zip(window, pattern, e.fr.split())):
+            window = tokens[i : i + len(pattern)]
+            if matches(window, pattern):
                 start, end = window[0].idx - base, window[-1].idx + len(window[-1]) - base
                 plural = is_plural(window)
                 after_number = i > 0 and (tokens[i - 1].like_num or tokens[i - 1].pos_ == "NUM")
                 candidates.append(Hit(e, start, end, text[start:end], plural, after_number))
-    candidates.sort(key=lambda h: (-(h.end - h.start), h.start))
-    taken: list[Hit] = []
-    for hit in candidates:
-        if all(hit.end <= t.start or hit.start >= t.end for t in taken):
-            taken.append(hit)
-    return sorted(taken, key=lambda h: h.start)
+    return longest_first(candidates, doc)
+
+
+def longest_first(candidates: list[Hit], doc) -> list[Hit]:
+    """The candidates that do not overlap a longer one (``spacy.util.filter_spans``:
+    longest in tokens first, then the earliest), in text order."""
+    from spacy.util import filter_spans
+
+    spans = []
+    for n, hit in enumerate(candidates):
+        span = doc.char_span(hit.start, hit.end, label=str(n), alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return sorted((candidates[int(span.label_)] for span in filter_spans(spans)), key=lambda h: h.start)
 
 
 # --- protection through MT ------------------------------------------------------------
@@ -276,7 +314,7 @@ def english_at(hit: Hit, text: str, position: int) -> str:
     it starts the sentence, unless it is a name."""
     english = hit.required
     if not hit.entry.is_name and not text[:position].strip(" \"'«“("):
-        english = english[:1].upper() + english[1:]
+        english = capitalise(english)
     return english
 
 
@@ -292,7 +330,7 @@ def post_edit(translated: str, hits: list[Hit], renderings: dict[str, str], sour
     for n, hit in enumerate(hits):
         usual = renderings.get(hit.text, "").strip(" .")
         if usual and usual.lower() != hit.required.lower() and not honoured(out, hits, source)[n]:
-            out = re.sub(rf"(?<!\w){re.escape(usual)}(?!\w)", lambda m, hit=hit, out=out: english_at(hit, out, m.start()),
+            out = re.sub(whole_words(usual), lambda m, hit=hit, out=out: english_at(hit, out, m.start()),
                          out, count=1, flags=re.IGNORECASE)
     return out
 
@@ -300,10 +338,9 @@ def post_edit(translated: str, hits: list[Hit], renderings: dict[str, str], sour
 def term_spans(english: str, entry: Entry) -> list[tuple[int, int]]:
     """Where the required English of ``entry`` occurs: a name exactly, a term in any case,
     singular or plural."""
-    forms = {entry.en} if entry.is_name else {entry.en, pluralise(entry.en)}
-    pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    forms = (entry.en,) if entry.is_name else (entry.en, pluralise(entry.en))
     flags = 0 if entry.is_name else re.IGNORECASE
-    return [m.span() for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", english, flags)]
+    return [m.span() for m in any_of_whole_words(forms, flags).finditer(english)]
 
 
 def honoured(english: str, hits: list[Hit], source: str = "") -> list[bool]:

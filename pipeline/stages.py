@@ -42,8 +42,8 @@ class Stage:
 
 REGISTRY: dict[str, Stage] = {}
 
-DEFAULT_STAGES = ("ingest", "clean", "segment", "glossary", "translate", "verify", "qa", "gate", "html", "epub",
-                  "review", "alignment", "report")
+DEFAULT_STAGES = ("ingest", "clean", "segment", "glossary", "translate", "postedit", "verify", "qa", "gate", "html",
+                  "epub", "review", "alignment", "report")
 
 
 def stage(name: str, per_article: bool = False):

@@ -2,6 +2,8 @@
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline import glossary as gl
@@ -196,3 +198,50 @@ def test_a_name_the_engine_translates_is_translated_again_protected(tmp_path):
     assert book.stats["translate"]["reprotected"] == 1 and book.stats["translate"]["fallbacks"] == 0
     assert book.stats["glossary"]["violations"] == []
     assert "La Croix" in book.segments[1].en and "CEO" in book.segments[1].en
+
+
+def test_a_term_matches_whole_never_on_its_first_words(terms):
+    """Terms match on their own tokenisation: ``conseil d’`` is not ``conseil
+    d’administration``, ``start`` is not ``start-up``."""
+    assert found("Le conseil d’orientation et le conseil d’éthique se réunissent.", terms) == []
+    assert found("Une start en ligne.", terms) == []
+    assert found("Le conseil d’administration et les start-up.", terms) == [
+        ("conseil d’administration", "conseil d’administration"), ("start-up", "start-up")]
+
+
+def test_a_bracketed_term_needs_its_brackets_and_its_word(tmp_path):
+    terms = gl.load(write(tmp_path, ["(IA)\t(AI)\tterm\t\t\n"]))
+    assert found("Les outils (id), (ok) et (x y) restent.", terms) == []
+    assert found("L’intelligence artificielle (IA) progresse.", terms) == [("(IA)", "(IA)")]
+
+
+def test_a_name_variant_that_is_a_common_word_is_refused(tmp_path):
+    path = write(tmp_path, ["OpenAI\tOpenAI\tname\tet|Open AI\t\n"])
+    assert any(p.severity == "error" and "'et' is a common French word" in p.message for p in gl.lint(path))
+    with pytest.raises(gl.GlossaryError):
+        gl.load(path)
+
+
+# French words around the glossary's terms: whole terms, their first words, their last words.
+NEAR_TERMS = ["conseil", "d’orientation", "d’administration", "start", "up", "en", "ligne", "modèle", "de",
+              "langage", "grand", "intelligence", "artificielle", "générale", "moteur", "recherche", "milliards",
+              "dollars", "à", "but", "non", "lucratif", "code", "source", "ouvert", "open", "le", "la", "les", "et",
+              "(", ")", "id", "ok", "nuage", "informatique", "siège", "social", "puissance", "calcul", "jeune",
+              "pousse", "apprentissage", "automatique", "IA", "PDG", "cloud", "startup", "start-up", "partenariat"]
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words and punctuation, plural s/x dropped: the form a hit must share with its term."""
+    import re
+
+    return [w.lower().rstrip("sx") or w for w in re.findall(r"\w+|[^\w\s]", text.replace("’", "'"))]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(NEAR_TERMS), min_size=1, max_size=14))
+def test_no_term_is_required_where_its_french_is_not_there_whole(terms, words):
+    text = " ".join(words)
+    for hit in gl.find(text, terms):
+        assert words_of(hit.text) == words_of(hit.entry.fr), (text, hit)
+        before, after = text[hit.start - 1 : hit.start], text[hit.end : hit.end + 1]
+        assert not before.isalnum() and not after.isalnum(), (text, hit)

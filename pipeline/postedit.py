@@ -1,0 +1,227 @@
+"""English clean-up after the engine: a few general, named rules and the editor's file of
+systematic engine errors (``glossary/postedit.tsv``), each change recorded with its rule.
+
+The general rules fix what any engine's English can show: French typography (guillemets,
+spaces before punctuation, decimal commas), a word doubled, a capital the engine left on a
+common word (``OpenAI Has declared``, Apertium's habit after a word it does not know), a sentence start left in lower case. The editor's rows are regular
+expressions for errors of one engine that recur whatever the text (``among X and Y`` for
+*entre X et Y*). Nothing inside a protected name or term's English is ever touched.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import glossary as gl
+from .model import Change, Provenance, Segment
+from .text import capitalise
+from .tsv import Problem, raise_errors, read_rows
+
+COLUMNS = ("pattern", "replacement", "reason")
+ENGLISH_WORDS = Path("/usr/share/dict/american-english")  # Debian package wamerican
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "glossary" / "postedit.tsv"
+NOWHERE = Provenance("-", 0)
+DOUBLING_ALLOWED = frozenset({"that", "had", "is"})  # "that that", "had had" are English
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    replacement: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One editor's rule of ``glossary/postedit.tsv``."""
+
+    pattern: re.Pattern
+    replacement: str
+    reason: str
+    line: int
+
+    @property
+    def rule(self) -> str:
+        return f"postedit.tsv:{self.line}"
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    if not ENGLISH_WORDS.exists():
+        from .nlp import ResourceError
+
+        raise ResourceError(f"{ENGLISH_WORDS} is missing. Install the word list: apt-get install wamerican")
+    return frozenset(ENGLISH_WORDS.read_text(encoding="utf-8").split())
+
+
+def load(path: Path = DEFAULT_FILE) -> list[Row]:
+    """The editor's rows, refusing a file with a bad header, column count or regex."""
+    rows, problems = read_rows(path, COLUMNS, required=3)
+    loaded = []
+    for n, (pattern, replacement, reason) in rows:
+        try:
+            compiled = re.compile(pattern)
+            compiled.sub(replacement, "")  # a replacement naming a group the pattern lacks fails here
+        except re.error as err:
+            problems.append(Problem(n, "error", f"pattern or replacement is not a valid regular expression: {err}"))
+            continue
+        if not reason:
+            problems.append(Problem(n, "error", "empty reason: say which engine error the row corrects"))
+            continue
+        loaded.append(Row(compiled, replacement, reason, n))
+    raise_errors(path, problems, "Fix the file; see the comment at its top for the columns.")
+    return loaded
+
+
+# --- the general rules: each returns the edits it would make on ``english`` ---------------
+
+
+def english_quotes(english: str, source: str) -> list[Edit]:
+    """French guillemets become English quotes, without the spaces inside them."""
+    return [Edit(*m.span(), "“" if m.group().startswith("«") else "”", "english_quotes")
+            for m in re.finditer(r"«[\s\u00a0\u202f]*|[\s\u00a0\u202f]*»", english)]
+
+
+def english_spacing(english: str, source: str) -> list[Edit]:
+    """No space before , . ; : ! ? % or a closing bracket, none after an opening one; one
+    plain space between words (French no-break spaces are French typography)."""
+    edits = [Edit(*m.span(), "", "english_spacing")
+             for m in re.finditer(r"[ \u00a0\u202f]+(?=[,.;:!?%)\]])|(?<=[(\[])[ \u00a0\u202f]+", english)]
+    edits += [Edit(*m.span(), " ", "english_spacing")
+              for m in re.finditer(r"(?<=\S)(?: {2,}|[\u00a0\u202f]+)(?=[^\s,.;:!?%)\]])", english)]
+    return edits
+
+
+def decimal_point(english: str, source: str) -> list[Edit]:
+    """A French decimal comma the engine copied (``1,5``) becomes a decimal point, when the
+    French has the same number (so ``12,000`` written by the engine is left alone)."""
+    return [Edit(m.start(1), m.end(1), ".", "decimal_point")
+            for m in re.finditer(r"(?<![\d,.])\d+(,)\d+(?![\d,])", english) if m.group() in source]
+
+
+def doubled_word(english: str, source: str) -> list[Edit]:
+    """A word written twice in a row (``the the``), unless the French has it twice too."""
+    edits = []
+    for m in re.finditer(r"(?<!\w)(\w+)((?: \1)+)(?!\w)", english, re.IGNORECASE):
+        word = m.group(1).lower()
+        if word not in DOUBLING_ALLOWED and not word.isdigit() and f"{word} {word}" not in source.lower():
+            edits.append(Edit(m.start(2), m.end(2), "", "doubled_word"))
+    return edits
+
+
+def stray_capital(english: str, source: str) -> list[Edit]:
+    """The capital a rule-based engine puts on the wrong word: on the second word of a
+    sentence or quotation when the first is a word it does not know (``Nvidia Has
+    projected``, ``“I Expect``), or
+    on a later word when the sentence itself starts in lower case (``financial Tensions``).
+    Only a word the English dictionary has in lower case alone (``May``, ``Will`` stay) and
+    the French does not capitalise inside a sentence."""
+    words = english_words()
+    edits = []
+    for m in re.finditer(r"(?<=[\w,;)] )([A-Z][a-z]+)(?!\w)", english):
+        word = m.group(1)
+        if word.lower() not in words or word in words or capitalised_inside(word, source):
+            continue
+        sentence = re.split(r"(?<=[.!?…])\s+|[“‘(]", english[: m.start()])[-1].lstrip(" \"")
+        if len(sentence.split()) == 1 or sentence[:1].islower():
+            edits.append(Edit(m.start(1), m.start(1) + 1, word[0].lower(), "stray_capital"))
+    return edits
+
+
+def capitalised_inside(word: str, source: str) -> bool:
+    """Does ``source`` write ``word`` with its capital somewhere other than a sentence start?"""
+    return any(not re.fullmatch(r"(?:.*[.!?…]\s+)?[«“\"(\s]*", source[: m.start()], re.DOTALL)
+               for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", source))
+
+
+def sentence_capital(english: str, source: str) -> list[Edit]:
+    """A sentence the French starts with a capital starts with one in English too."""
+    m = re.match(r"[\s“\"(]*([a-z])", english)
+    first = re.match(r"[\s«“\"(]*(\w)", source)
+    if m and first and first.group(1).isupper():
+        return [Edit(m.start(1), m.end(1), m.group(1).upper(), "sentence_capital")]
+    return []
+
+
+GENERAL: list[Callable[[str, str], list[Edit]]] = [english_quotes, english_spacing, decimal_point, doubled_word,
+                                                    stray_capital, sentence_capital]
+
+
+def row_edits(english: str, row: Row) -> list[Edit]:
+    """The editor's row, its replacement capitalised where the match starts a capital."""
+    edits = []
+    for m in row.pattern.finditer(english):
+        replacement = m.expand(row.replacement)
+        if m.group()[:1].isupper():
+            replacement = capitalise(replacement)
+        edits.append(Edit(m.start(), m.end(), replacement, row.rule))
+    return edits
+
+
+# --- applying ------------------------------------------------------------------------
+
+
+def protected_spans(english: str, hits: list[gl.Hit]) -> list[tuple[int, int]]:
+    return [span for hit in hits for span in gl.term_spans(english, hit.entry)]
+
+
+def apply_rule(english: str, edits: list[Edit], protected: list[tuple[int, int]], where: Provenance,
+               changes: list[Change]) -> str:
+    """Make one rule's edits (right to left so offsets hold), skipping any that touches a
+    protected span or an edit already made, recording each change."""
+    done: list[tuple[int, int]] = []
+    for edit in sorted(edits, key=lambda e: (-e.start, -e.end)):
+        if any(edit.start < end and start < max(edit.end, edit.start + 1) for start, end in protected + done):
+            continue
+        done.append((edit.start, max(edit.end, edit.start + 1)))
+        before = english[edit.start : edit.end]
+        if before == edit.replacement:
+            continue
+        english = english[: edit.start] + edit.replacement + english[edit.end :]
+        changes.append(Change(edit.rule, before, edit.replacement, where))
+    return english
+
+
+def edit_english(english: str, source: str = "", hits: list[gl.Hit] = (), rows: list[Row] | None = None,
+                 where: Provenance = NOWHERE) -> tuple[str, list[Change]]:
+    """The post-edited English and the changes made, the editor's rows first, then the
+    general rules, each on the result of the one before."""
+    rows = load() if rows is None else rows
+    changes: list[Change] = []
+    steps = [functools.partial(row_edits, row=row) for row in rows]
+    for step in steps:
+        english = apply_rule(english, step(english), protected_spans(english, hits), where, changes)
+    for rule in GENERAL:
+        english = apply_rule(english, rule(english, source), protected_spans(english, hits), where, changes)
+    return english, changes
+
+
+def apply(segment_or_text: Segment | str, source: str = "", hits: list[gl.Hit] = (), rows: list[Row] | None = None):
+    """Post-edit one segment's English in place (``Segment.en``, its ``en_changes``) and
+    return it, or post-edit a plain English text and return the new text.
+
+    >>> apply("OpenAI Has declared that the the deal holds.", "OpenAI a déclaré que l’accord tient.", rows=[])
+    'OpenAI has declared that the deal holds.'
+    >>> apply("In May, Microsoft Office grew 1,5 %.", "En mai, Microsoft Office a progressé de 1,5 %.", rows=[])
+    'In May, Microsoft Office grew 1.5%.'
+    """
+    if isinstance(segment_or_text, str):
+        return edit_english(segment_or_text, source, hits, rows)[0]
+    segment = segment_or_text
+    segment.en, changes = edit_english(segment.en, segment.fr, segment.terms, rows, segment.where)
+    segment.en_changes.extend(changes)
+    return segment
+
+
+def postedit(book, rows: list[Row] | None = None):
+    """The post-edit stage: every segment the engine or the memory translated (approved
+    translations are the editor's own English and stay as they are)."""
+    rows = load() if rows is None else rows
+    for segment in book.segments:
+        if segment.en and segment.origin != "approved":
+            apply(segment, rows=rows)
+    return book

@@ -1,0 +1,96 @@
+"""English post-edits: general named rules and the editor's file, each change recorded
+(English and French written for these tests, not from seeds/)."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import glossary as gl
+from pipeline import postedit
+from pipeline.engines import ApertiumEngine
+from pipeline.model import Provenance, Segment
+from pipeline.tsv import DataFileError
+
+from .conftest import ROOT
+
+ROWS = postedit.load(ROOT / "glossary" / "postedit.tsv")
+
+
+def edited(english, source="", hits=(), rows=ROWS):
+    return postedit.edit_english(english, source, list(hits), rows)
+
+
+@pytest.mark.parametrize("english, source, expected, rule", [
+    ("Nvidia Has projected Intel.", "Nvidia a dépassé Intel.", "Nvidia has projected Intel.", "stray_capital"),
+    ("he called it « bromance » .", "Il l’a appelé « bromance ».", "He called it “bromance”.", "english_quotes"),
+    ("Sales rose 2,75 % in the the spring.", "Les ventes ont crû de 2,75 % au printemps.",
+     "Sales rose 2.75% in the spring.", "decimal_point"),
+    ("Sales rose ( sharply ) .", "Les ventes ont bondi.", "Sales rose (sharply).", "english_spacing"),
+    ("financial Tensions rise", "Tensions financières en hausse", "Financial tensions rise", "sentence_capital"),
+    ("The match among Lyon and Lille ends.", "Le match entre Lyon et Lille s’achève.",
+     "The match between Lyon and Lille ends.", "postedit.tsv:11"),
+])
+def test_each_rule_fixes_what_it_names(english, source, expected, rule):
+    out, changes = edited(english, source)
+    assert out == expected
+    assert rule in {c.rule for c in changes}
+
+
+@pytest.mark.parametrize("english, source", [
+    ("In May, Bill Gates met the Will Foundation.", "En mai, Bill Gates a rencontré la fondation Will."),
+    ("The Conseil supérieur met, and Apple Music grew.", "Le Conseil supérieur s’est réuni, et Apple Music a crû."),
+    ("That that is true had had effects.", "Que cela soit vrai a eu des effets."),
+    ("Among the unions, anger grows.", "Parmi les syndicats, la colère monte."),
+    ("12,000 cars and 3,5 tonnes.", "12 000 voitures et 3,6 tonnes."),
+])
+def test_right_english_is_left_alone(english, source):
+    assert edited(english, source) == (english, [])
+
+
+def test_protected_terms_are_never_touched():
+    entry = gl.Entry("Bouygues Has", "Bouygues Has", "name")
+    hits = [gl.Hit(entry, 0, 12, "Bouygues Has")]
+    assert edited("Bouygues Has grew.", "Bouygues a grandi.", hits)[0] == "Bouygues Has grew."
+    assert edited("Bouygues Has grew.", "Bouygues a grandi.")[0] == "Bouygues has grew."
+
+
+def test_a_segment_records_each_change_with_its_rule_and_place():
+    where = Provenance("essai.txt", 3)
+    seg = Segment("a1-b2-s1", "Cela leur permet de partir.", where, en="Cela Allows them leave.", origin="engine")
+    postedit.apply(seg, rows=ROWS)
+    assert seg.en == "This allows them leave."
+    assert [(c.rule, c.before, c.after, c.where) for c in seg.en_changes] == [
+        ("postedit.tsv:14", "Cela", "This", where), ("stray_capital", "A", "a", where)]
+
+
+def test_apertium_english_is_cleaned_up():
+    """Apertium capitalises the verb after a sentence-initial word it does not know
+    (``Siemens Has``, ``Cela Obliges``), and renders "entre X et Y" as "among X and Y"."""
+    french = ["Siemens a racheté une usine entre Lyon et Grenoble.", "Cela nous oblige à partir."]
+    english = [postedit.apply(en, fr, rows=ROWS) for fr, en in zip(french, ApertiumEngine().translate_batch(french))]
+    assert english[0].startswith("Siemens ") and english[0].split()[1].islower() and " between Lyon and " in english[0]
+    assert "Cela" not in english[1] and english[1].split()[1].islower(), english[1]
+
+
+WORDS = ["the", "The", "Has", "has", "among", "and", "Lyon", "«", "»", ",", ".", "1,5", "%", "(", ")", "May", "cela",
+         "Cela", "to measure that", "in matter of", "  "]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12))
+def test_post_editing_twice_changes_nothing_more(words):
+    english = " ".join(words)
+    once, _ = edited(english, "1,5 % Lyon")
+    assert edited(once, "1,5 % Lyon") == (once, [])
+
+
+@pytest.mark.parametrize("row, message", [
+    ("(unclosed\tx\tbecause\n", "not a valid regular expression"),
+    ("a(b)\t\\2\tbecause\n", "not a valid regular expression"),
+    ("among\tbetween\t\n", "empty reason"),
+    ("among\tbetween\n", "2 columns"),
+])
+def test_a_malformed_file_is_refused_with_its_line(tmp_path, row, message):
+    path = tmp_path / "postedit.tsv"
+    path.write_text("# test\npattern\treplacement\treason\n" + row, encoding="utf-8")
+    with pytest.raises(DataFileError, match=f"{path}:3: .*{message}"):
+        postedit.load(path)
