@@ -55,7 +55,7 @@ def build(options: Options) -> dict:
     outputs.check_output_dir(options.out)
     context = Context(options)
     pipeline = Pipeline.from_config(context, article_cache=options.out / ".cache" / "articles")
-    with outputs.lock(options.out):
+    with outputs.removed_if_left_empty(options.out), outputs.lock(options.out):
         fingerprint = inputs_fingerprint(context, pipeline.names)
         if not options.force and (previous := previous_build(options.out, fingerprint)):
             log.info("%s is up to date", options.out)

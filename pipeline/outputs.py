@@ -117,6 +117,19 @@ def lock(out: Path) -> Iterator[None]:
 
 
 @contextmanager
+def removed_if_left_empty(out: Path) -> Iterator[None]:
+    """A build that fails before it made anything worth keeping (a published version, a
+    translation memory) leaves no ``out`` behind when there was none: bad input writes nothing."""
+    existed = out.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed and {p.name for p in out.iterdir()} <= {LOCK, BUILDS} and not any((out / BUILDS).glob("*")):
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+@contextmanager
 def publishing(out: Path) -> Iterator[Path]:
     """Yield an empty folder to write the new outputs in; publish it whole when the block ends.
 
