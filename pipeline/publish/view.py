@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..glossary import Entry
 from ..model import Article, Block, Book, Flag, Segment
 from ..model import Mark as Style
+from ..names import AUTO_NOTE
 from ..readers import carry_marks
 
 LANGS = ("fr", "en")
@@ -131,7 +132,9 @@ def article_view(number: int, article: Article, metadata: dict) -> ArticleView:
     title_unit = unit(title) if title else untitled(number)
     edited = metadata.get("articles", {}).get(article.slug, {})
     info = {key: edited.get(key) or article.metadata.get(key, "") for key in ARTICLE_INFO}
-    entries = {m.entry for u in (title_unit, *units) for s in sentences(u) for lang in LANGS for m in s.marks[lang]}
+    # Names the names stage found are protected like glossary names but are no glossary entries.
+    entries = {m.entry for u in (title_unit, *units) for s in sentences(u) for lang in LANGS for m in s.marks[lang]
+               if m.entry.note != AUTO_NOTE}
     return ArticleView(number=number, slug=article.slug, title=title_unit, kicker=unit(kicker) if kicker else None,
                        units=units, info={k: v for k, v in info.items() if v}, entries=sorted_entries(entries))
 
