@@ -9,6 +9,7 @@ import json
 import logging
 from pathlib import Path
 
+from . import builtin_stages  # noqa: F401  (registers the built-in stages, as spaCy's factories are)
 from . import engines, ingest, outputs
 from .model import Book
 from .options import NOT_SHAPING_OUTPUT, ROOT, Options  # noqa: F401  (Options and ROOT are this module's API)

@@ -165,8 +165,6 @@ class Pipeline:
     @classmethod
     def named(cls, names: list[str], context: Context, article_cache: Path | None = None) -> "Pipeline":
         """The pipeline of these registered stages, in this order."""
-        from . import builtin_stages  # noqa: F401  (registers the built-in stages)
-
         unknown = [n for n in names if n not in REGISTRY]
         if unknown:
             raise DataFileError(f"{context.options.book}: [pipeline] stages: unknown stage(s) {', '.join(unknown)}; "

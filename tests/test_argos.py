@@ -1,5 +1,6 @@
 """The Argos engine, end to end, on tiny genuine Argos packages the tests build themselves
 (see tiny_argos.py), plus package installation and the offline guarantee."""
+import dataclasses
 import functools
 import json
 import os
@@ -313,3 +314,19 @@ def test_argos_engine_without_a_package_says_how_to_install_one(tmp_path, monkey
     done = run_cli("build", "--engine", "argos", "--out", str(tmp_path / "o"))
     assert done.returncode == 1 and "make models" in done.stderr
 
+
+
+def test_a_new_beam_size_rebuilds_and_never_reuses_the_memory(tiny, tmp_path, monkeypatch):
+    """The beam size shapes the English: it is in the engine's config_id, so the build is
+    not up to date and no translation of the other beam size is served from the memory."""
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tiny["random"]))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Le marché des puces\nLa société prépare une riposte. Le PDG parle demain.\n",
+                                 encoding="utf-8")
+    options = build.Options(seeds=seeds, out=tmp_path / "out", engine="argos", approved=tmp_path / "none.tmx")
+    first = build.build(options)
+    assert build.build(options).get("up_to_date")
+    greedy = build.build(dataclasses.replace(options, beam_size=1))
+    assert not greedy.get("up_to_date") and greedy["translated"] == greedy["counts"]["segments"] == first["translated"]
+    assert "beam=1" in greedy["engine_config"] and "beam=4" in first["engine_config"]

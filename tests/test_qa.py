@@ -1,6 +1,7 @@
 """Translation QA: every check fires on a bad translation and stays quiet on a good one
 (sentences written for these tests, not taken from the seeds), accepted flags, the
 alignment of real build outputs, and `bilingue qa`."""
+import dataclasses
 import json
 import re
 import zipfile
@@ -12,6 +13,7 @@ from pipeline import build, qa
 from pipeline import glossary as gl
 from pipeline.memory import write_tmx
 from pipeline.model import Article, Block, Book, Provenance, Segment
+from pipeline.stages import StrictFailure
 from pipeline.tsv import DataFileError
 
 from .conftest import ROOT, run_cli
@@ -350,3 +352,17 @@ def test_bilingue_qa_passes_a_faithful_build_and_fails_an_approved_translation_t
 def test_bilingue_qa_without_a_build_says_what_to_do(tmp_path):
     done = run_cli("qa", "--out", str(tmp_path / "nothing"))
     assert done.returncode == 2 and "bilingue build" in done.stderr
+
+
+def test_an_approved_translation_that_changes_a_number_stops_a_strict_build(small_build, tmp_path):
+    root, _ = small_build
+    approved = tmp_path / "approved.tmx"
+    write_tmx(approved, {"Les ferries ont transporté 2 500 passagers par jour pendant l’été.":
+                         "The ferries carried 5,200 passengers a day over the summer."})
+    options = build.Options(seeds=root / "seeds", out=tmp_path / "out", engine="apertium", approved=approved,
+                            memory=tmp_path / "tm.sqlite", strict=True)
+    with pytest.raises(StrictFailure, match=r"QA error.*\[numbers\]"):
+        build.build(options)
+    assert not (tmp_path / "out" / "html").exists()
+    report = build.build(dataclasses.replace(options, strict=False))  # without --strict: published, flagged
+    assert report["qa"]["checks"]["numbers"]["count"] >= 1 and report["qa"]["errors"] >= 1
