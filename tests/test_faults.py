@@ -347,7 +347,7 @@ def test_hidden_bidi_and_control_characters_are_removed_and_reported(previous):
     out = previous / "output"
     with zipfile.ZipFile(out / "bilingue.epub") as epub:
         published = {name: epub.read(name) for name in epub.namelist()}
-    published |= {p.name: p.read_bytes() for folder in ("html", "review") for p in (out / folder).iterdir()}
+    published |= {p.name: p.read_bytes() for folder in ("html", "review") for p in (out / folder).rglob("*") if p.is_file()}
     for name, data in published.items():
         assert "\u202e".encode() not in data and b"\x07" not in data, name
     report = (out / "review" / "report.md").read_text(encoding="utf-8")

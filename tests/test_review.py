@@ -36,7 +36,7 @@ Les éoliennes en mer produisent davantage quand la houle se lève.
 Le port accueille les navires de maintenance chaque matin.
 """
 PIECE = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
-QUOTED = "Selon la directrice, «\u202fla transition est possible\u202f»\u202f;"  # a sentence as spaCy cuts it
+QUOTED = "Selon la directrice, «\u202fla transition est possible\u202f»\u202f; elle reste prudente."  # one segment
 
 
 def cleaned(text: str, name: str = "solaire.txt"):
@@ -191,7 +191,7 @@ def test_xliff_round_trip_changes_exactly_the_edited_segment(first_build, tmp_pa
     out, xliff = root / "out", root / "xliff" / "solaire.xlf"
     pages, chapters = english_of_pages(out), epub_chapters(out)
     french = french_of_pages(out)
-    correction = "According to the director, the transition is possible;"
+    correction = "According to the director, the transition is possible; she remains cautious."
     edit_unit(xliff, QUOTED, correction, approved=True)
 
     done = run_cli("tm", *approved(root), "import", str(xliff), cwd=root)
