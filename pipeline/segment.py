@@ -13,12 +13,13 @@ rules with spaCy's parser, its ``senter`` and pysbd on French written for the pu
 """
 from __future__ import annotations
 
-from spacy.lang.fr.stop_words import STOP_WORDS
+import functools
 
 from . import nlp
 from .model import Book, Segment
 
 SPLIT_KINDS = ("paragraph",)
+
 FINAL = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 CLOSING = frozenset({"»", "”", ")", "]"})  # always close what came before
 CLOSING_IF_GLUED = frozenset({'"', "’", "'"})  # close only when written against the punctuation
@@ -30,6 +31,14 @@ TITLES = frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "dr", "pr"
 BEFORE_NUMBER = frozenset({"p", "pp", "vol", "chap", "art", "fig", "n", "no", "t", "éd", "al", "ch", "sect"})
 # Abbreviations spaCy keeps whole that may still end a sentence (``des pommes, etc. Le soir…``).
 MAY_END = frozenset({"etc.", "etc…"})
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """spaCy's French function words, imported on first use: importing spaCy's French
+    module costs seconds, which a build that finds itself up to date must not pay."""
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def starts_sentence(token) -> bool:
@@ -52,7 +61,7 @@ def opens_clause(token) -> bool:
     ``Personne``, ``Puis``), a number or a quote starts a sentence; a surname follows an
     initial instead (``J. K. Rowling``, ``P. Martin``). spaCy's tagger is no help here: it
     calls the word after ``X.`` a proper noun. Known limit: ``sur X. Hier, …`` stays one."""
-    return token.lower_.replace("’", "'") in STOP_WORDS or token.text[:1].isdigit() or token.text[:1] in OPENING
+    return token.lower_.replace("’", "'") in stop_words() or token.text[:1].isdigit() or token.text[:1] in OPENING
 
 
 def closes_at(tokens, i: int) -> int:
