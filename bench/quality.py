@@ -149,7 +149,8 @@ def pipeline_english(french: list[str], engine: str = "apertium") -> list[str]:
         (seeds / "reference.txt").write_text("Corpus de référence\n\n" + "\n\n".join(french) + "\n", encoding="utf-8")
         build.build(build.Options(seeds=seeds, out=out, engine=engine, approved=Path(tmp) / "none.tmx", force=True))
         page = lxml_html.parse(str(out / "html" / "reference.html"))
-    english = [" ".join(cell.text_content().split()) for cell in page.xpath('//div[@class="row"]/div[@lang="en"]')]
+    rows = "//div[contains(concat(' ', @class, ' '), ' row ')]/div[@lang='en']"  # the title's row too
+    english = [" ".join(cell.text_content().split()) for cell in page.xpath(rows)]
     paragraphs = english[-len(french):]
     if len(english) != len(french) + 1:
         raise SystemExit(f"the pipeline made {len(english)} blocks of {len(french)} sentences and a title: "
