@@ -17,19 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/, whose translate.py would shadow the translate-toolkit package
 
 from pipeline import clean, glossary, ingest, nlp, repairs, segment  # noqa: E402
-
-
-def gold_paragraphs(path: Path) -> list[list[str]]:
-    groups, current = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        if line.strip():
-            current.append(line)
-        elif current:
-            groups.append(current)
-            current = []
-    return groups + ([current] if current else [])
+from tests.test_segment import GOLD_PARAGRAPHS  # noqa: E402  (the gold paragraphs, read as the tests read them)
 
 
 def segmenters():
@@ -64,7 +52,7 @@ def seed_paragraphs() -> list[str]:
 
 
 def main() -> None:
-    gold = gold_paragraphs(ROOT / "tests" / "data" / "sentences-fr.txt")
+    gold = GOLD_PARAGRAPHS
     seeds = seed_paragraphs()
     n_gold = sum(len(g) for g in gold)
     print(f"test paragraphs: {len(gold)} ({n_gold} sentences); seed paragraphs: {len(seeds)}\n")
