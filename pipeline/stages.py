@@ -19,7 +19,6 @@ import hashlib
 import logging
 import pickle
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -124,11 +123,10 @@ class Context:
 
         return meta.load(self.options.book)
 
-    @functools.cached_property
+    @property
     def config(self) -> dict:
         """``book.toml``'s ``[pipeline]`` table ({} when it has none)."""
-        self.metadata  # noqa: B018  (checks the whole file first: a syntax error is reported there)
-        return tomllib.loads(self.options.book.read_text(encoding="utf-8")).get("pipeline", {})
+        return self.metadata["pipeline"]
 
     @functools.cached_property
     def code_digest(self) -> str:

@@ -65,6 +65,7 @@ def load(path: Path) -> dict:
         if "title" in fields:
             metadata["articles"][slug]["title_line"] = check.line_number(f"{where}.title")
     metadata["file"] = path.name
+    metadata["pipeline"] = check.table(data, "pipeline")  # its stages are checked against the registry
     return metadata
 
 
