@@ -865,13 +865,15 @@ def check_epub(path: Path, site: Page) -> list[Misalignment]:
     ids = epub_segment_ids(documents)
     if ids:
         problems = []
+        in_book = set(site.fr_ids)
         for lang, found in sorted(ids.items()):
+            in_epub = set(found)
             problems += [Misalignment(name, s, f"{lang} segment {n} times in the EPUB")
                          for s, n in Counter(found).items() if n > 1]
             problems += [Misalignment(name, s, f"segment of the book missing from the EPUB's {lang}")
-                         for s in site.fr_ids if s not in set(found)]
+                         for s in site.fr_ids if s not in in_epub]
             problems += [Misalignment(name, s, f"{lang} segment in the EPUB but not in the book")
-                         for s in found if s not in set(site.fr_ids)]
+                         for s in found if s not in in_book]
             if not problems and found != site.fr_ids:
                 problems.append(Misalignment(name, "", f"the EPUB's {lang} segments are not in the book's order"))
         return problems
