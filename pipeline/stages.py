@@ -239,7 +239,7 @@ def load_code(path: Path, config: Path) -> None:
 class ArticleCache:
     """Per-article results of the leading per-article stages, one file a source, keyed by
     the source's bytes and name, its place in the book, the stages run and the code and
-    data they ran with."""
+    data (book.toml included) they ran with."""
 
     def __init__(self, folder: Path | None, context: Context, stage_names: list[str]) -> None:
         self.folder = folder
@@ -247,8 +247,12 @@ class ArticleCache:
         self.hits = 0
 
     def key(self, article: Article) -> str:
+        """The source file's bytes, not the text read from it: a DOCX whose words stay but
+        whose emphasis changed is another source."""
+        from .ingest import read_bytes
+
         digest = hashlib.sha256(self.prefix.encode())
-        add(digest, f"{article.source.name}:{article.number}", article.raw.encode())
+        add(digest, f"{article.source.name}:{article.number}", read_bytes(article.source))
         return digest.hexdigest()
 
     def path(self, article: Article) -> Path:
