@@ -186,17 +186,25 @@ def apply_rule(english: str, edits: list[Edit], protected: list[tuple[int, int]]
     return english
 
 
+MAX_PASSES = 4  # a text that still changes after this many is left as the last pass made it
+
+
 def edit_english(english: str, source: str = "", hits: list[gl.Hit] = (), rows: list[Row] | None = None,
                  where: Provenance = NOWHERE) -> tuple[str, list[Change]]:
     """The post-edited English and the changes made, the editor's rows first, then the
-    general rules, each on the result of the one before."""
+    general rules, each on the result of the one before; again until nothing changes (a
+    repair can bring another one's context within reach: ``the the`` made ``the``), at most
+    ``MAX_PASSES`` times."""
     rows = load() if rows is None else rows
     changes: list[Change] = []
     steps = [functools.partial(row_edits, row=row) for row in rows]
-    for step in steps:
-        english = apply_rule(english, step(english), protected_spans(english, hits), where, changes)
-    for rule in GENERAL:
-        english = apply_rule(english, rule(english, source), protected_spans(english, hits), where, changes)
+    steps += [functools.partial(rule, source=source) for rule in GENERAL]
+    for _ in range(MAX_PASSES):
+        before = english
+        for step in steps:
+            english = apply_rule(english, step(english), protected_spans(english, hits), where, changes)
+        if english == before:
+            break
     return english, changes
 
 
