@@ -396,9 +396,12 @@ def english_spans(english: str, hits: list[Hit], verdicts: list[bool]) -> list[t
     return sorted(taken, key=lambda t: t[0])
 
 
-def names_not_in_source(english: str, french: str, glossary: Glossary) -> list[str]:
+def names_not_in_source(english: str, french: str, glossary: Glossary,
+                        translated: list[tuple[int, int]] = ()) -> list[str]:
     """Glossary names the English holds and its French does not: words that moved in from
-    another segment (an engine that reorders across segment boundaries).
+    another segment (an engine that reorders across segment boundaries). A name that
+    overlaps the English of a term of the segment (``translated``: "Microsoft IA" gives
+    "Microsoft AI") came from this segment's own French.
 
     >>> g = Glossary(Path("-"), [Entry("Orange", "Orange", "name"), Entry("Bourse", "Bourse", "name")])
     >>> names_not_in_source("The associations hail an Orange.", "Les associations saluent une sanction.", g)
@@ -409,7 +412,8 @@ def names_not_in_source(english: str, french: str, glossary: Glossary) -> list[s
     pattern = names_pattern(tuple(e.en for e in glossary.names))
     if pattern is None:
         return []
-    found = dict.fromkeys(m.group() for m in pattern.finditer(english))
+    found = dict.fromkeys(m.group() for m in pattern.finditer(english)
+                          if all(m.end() <= start or m.start() >= end for start, end in translated))
     return [name for name in found if not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", french)]
 
 
