@@ -64,6 +64,8 @@ def main() -> None:
           f"reused {after_edit['reused']}  [{edited}]")
     print(f"  warm / cold: {warm / cold:.1%} (target <= 5%)   one edit re-translated "
           f"{after_edit['translated']} segment(s) (target 1)   edit / cold: {edit / cold:.1%}")
+    for name, built in (("cold", report), ("one edit", after_edit)):
+        print(f"  {name:9} seconds per stage: " + ", ".join(f"{k} {v:.2f}" for k, v in built["seconds"].items()))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
 
+from .cognates import Cognates
+from .cognates import load as load_cognates
+
 APERTIUM_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 log = logging.getLogger("bilingue")
 LENGTH_PENALTY = 0.2  # argostranslate's own
@@ -176,11 +179,25 @@ def whole_word(text: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
 
 
+# French feminine adjective endings and their masculine: a pivot word may come back in the
+# other gender (Spanish "acumulativa" -> "cumulative" for the French "cumulatif").
+GENDER_ENDINGS = (("ive", "if"), ("euse", "eux"), ("elle", "el"), ("enne", "en"), ("ère", "er"))
+
+
 def source_word(back_translation: str, french: str) -> re.Match | None:
     """Where a pivot word's back-translation occurs in the French segment: as it is, or
     its last word (a verb comes back with a subject pronoun: "Il privilégie"), with the
-    gender and number endings it may have lost (dévoilé -> dévoilés)."""
-    for form in dict.fromkeys((back_translation, back_translation.split()[-1] if back_translation.split() else "")):
+    gender and number endings it may have lost (dévoilé -> dévoilés, cumulative -> cumulatif).
+
+    >>> source_word("Cumulative", "son investissement cumulatif")[0]
+    'cumulatif'
+    >>> source_word("Cumulatif", "une approche cumulative")[0]
+    'cumulative'
+    """
+    last = back_translation.split()[-1] if back_translation.split() else ""
+    other_gender = [last[: -len(a)] + b for pair in GENDER_ENDINGS for a, b in (pair, pair[::-1])
+                    if last.lower().endswith(a)]
+    for form in dict.fromkeys((back_translation, last, *other_gender)):
         if form and (match := re.search(rf"(?<!\w){re.escape(form)}(?:e|s|es)?(?!\w)", french, re.IGNORECASE)):
             return match
     return None
@@ -215,7 +232,8 @@ class ApertiumEngine:
     name = "apertium"
 
     def __init__(self, route: str = DEFAULT_ROUTE, borrow_from: tuple[str, ...] | None = None,
-                 datadir: Path | None = None, timeout_s: float = 30.0, timeout_per_char_s: float = 0.002) -> None:
+                 datadir: Path | None = None, timeout_s: float = 30.0, timeout_per_char_s: float = 0.002,
+                 cognates: Cognates | None = None) -> None:
         if shutil.which("apertium") is None:
             raise EngineError("apertium is not installed: apt-get install " + " ".join(APERTIUM_PACKAGES) + " (or: make deps)")
         self.datadir = datadir or APERTIUM_DATA
@@ -242,7 +260,9 @@ class ApertiumEngine:
             raise EngineError(f"Apertium mode(s) {', '.join(missing)} missing from {self.datadir}: {fix}")
         versions = package_versions([self.datadir / "modes" / f"{m}.mode" for m in dict.fromkeys(modes)])
         self.model_id = "+".join(f"{p}={v}" for p, v in versions["data"].items())
+        self.cognates = cognates
         lent = f" borrow={','.join(map(str, self.lenders))} back={self.back}" if self.lenders else ""
+        lent += f" cognates={cognates.digest}" if cognates else ""
         self.config_id = (f"apertium route={self.route}{lent} null-flush code={ENGINE_CODE} "
                           + " ".join(f"{p}={v}" for p, v in {**versions["data"], **versions["tools"]}.items()))
         self.unknown: list[str] = []
@@ -298,7 +318,7 @@ class ApertiumEngine:
         if french:
             self.start()
         renderings = self.run_route(self.route, french)
-        done = self.borrow(french, renderings) if self.lenders else [
+        done = self.borrow(french, renderings) if self.lenders or self.cognates else [
             Translation(r.en, str(self.route), r.source_unknown + r.pivot_unknown) for r in renderings]
         results = [Translation("", str(self.route)) for _ in texts]
         for i, translation in zip(sent, done):
@@ -311,7 +331,8 @@ class ApertiumEngine:
 
     def borrow(self, french: list[str], renderings: list[Rendering]) -> list[Translation]:
         """Each word the main route left untranslated, replaced by the English of the first
-        lender route that translates its French word alone, with no word unknown.
+        lender route that translates its French word alone, with no word unknown, else by
+        its English cognate (``cognates``: réévaluent -> reevaluate) where English has one.
 
         The French word is the untranslated word itself, or, for a pivot word (Spanish that
         spa-eng does not know), its back-translation when that occurs in the segment. Names
@@ -329,6 +350,9 @@ class ApertiumEngine:
             for word, rendering in zip(todo, self.run_route(route, todo)):
                 if rendering.complete and rendering.en.lower() != word.lower():
                     lent[word] = (rendering.en, str(route))
+        for word in sorted({x for s in sources for x in s.values()} - set(lent)) if self.cognates else ():
+            if cognate := self.cognates.english(word.lower()):
+                lent[word] = (cognate.english, cognate.rule.id)
         results = []
         for rendering, found in zip(renderings, sources):
             english, borrowed = rendering.en, []
@@ -614,7 +638,7 @@ def make_argos(beam_size: int) -> Engine:
 
 
 def make_apertium(beam_size: int) -> Engine:
-    return ApertiumEngine()
+    return ApertiumEngine(cognates=load_cognates())
 
 
 # Engine name -> factory(beam_size), in the order ``auto`` tries them: a new engine is one

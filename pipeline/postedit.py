@@ -3,7 +3,8 @@ systematic engine errors (``glossary/postedit.tsv``), each change recorded with 
 
 The general rules fix what any engine's English can show: French typography (guillemets,
 spaces before punctuation, decimal commas), a word doubled, a capital the engine left on a
-common word (``OpenAI Has declared``, Apertium's habit after a word it does not know), a sentence start left in lower case. The editor's rows are regular
+common word (``OpenAI Has declared``, Apertium's habit after a word it does not know), "his"
+for the French "leur(s)", a sentence start left in lower case. The editor's rows are regular
 expressions for errors of one engine that recur whatever the text (``among X and Y`` for
 *entre X et Y*). Nothing inside a protected name or term's English is ever touched.
 """
@@ -138,6 +139,26 @@ def capitalised_inside(word: str, source: str) -> bool:
                for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", source))
 
 
+FRENCH_POSSESSIVE = re.compile(r"(?<!\w)(leurs?|son|sa|ses)(?!\w)", re.IGNORECASE)
+
+
+def possessor(english: str, source: str) -> list[Edit]:
+    """"his" where the French says "leur(s)": a pivot through Spanish makes "su(s)" of
+    "leur(s)" and "son/sa/ses" alike, which comes back as "his". When every possessive of
+    the French is "leur(s)", no "his" of the English can be right: it is "their".
+
+    >>> [e.replacement for e in possessor("The women defend his rights.", "Les femmes défendent leurs droits.")]
+    ['their']
+    >>> possessor("The company and his clients.", "La société et ses clients.")
+    []
+    """
+    found = {m.group(1).lower() for m in FRENCH_POSSESSIVE.finditer(source)}
+    if not found or not found <= {"leur", "leurs"}:
+        return []
+    return [Edit(*m.span(), "Their" if m.group()[0] == "H" else "their", "possessor")
+            for m in re.finditer(r"(?<!\w)[Hh]is(?!\w)", english)]
+
+
 def sentence_capital(english: str, source: str) -> list[Edit]:
     """A sentence the French starts with a capital starts with one in English too."""
     m = re.match(r"[\s“\"(]*([a-z])", english)
@@ -148,7 +169,7 @@ def sentence_capital(english: str, source: str) -> list[Edit]:
 
 
 GENERAL: list[Callable[[str, str], list[Edit]]] = [english_quotes, english_spacing, decimal_point, doubled_word,
-                                                    stray_capital, sentence_capital]
+                                                    stray_capital, possessor, sentence_capital]
 
 
 def row_edits(english: str, row: Row) -> list[Edit]:

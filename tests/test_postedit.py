@@ -28,6 +28,8 @@ def edited(english, source="", hits=(), rows=ROWS):
     ("financial Tensions rise", "Tensions financières en hausse", "Financial tensions rise", "sentence_capital"),
     ("The match among Lyon and Lille ends.", "Le match entre Lyon et Lille s’achève.",
      "The match between Lyon and Lille ends.", "postedit.tsv:11"),
+    ("His clubs defend his colours.", "Leurs clubs défendent leurs couleurs.",
+     "Their clubs defend their colours.", "possessor"),
 ])
 def test_each_rule_fixes_what_it_names(english, source, expected, rule):
     out, changes = edited(english, source)
@@ -41,6 +43,8 @@ def test_each_rule_fixes_what_it_names(english, source, expected, rule):
     ("That that is true had had effects.", "Que cela soit vrai a eu des effets."),
     ("Among the unions, anger grows.", "Parmi les syndicats, la colère monte."),
     ("12,000 cars and 3,5 tonnes.", "12 000 voitures et 3,6 tonnes."),
+    ("The mayor and his city.", "Le maire et sa ville."),
+    ("The mayor gives them his keys.", "Le maire leur donne ses clés."),
 ])
 def test_right_english_is_left_alone(english, source):
     assert edited(english, source) == (english, [])
@@ -69,6 +73,16 @@ def test_apertium_english_is_cleaned_up():
     english = [postedit.apply(en, fr, rows=ROWS) for fr, en in zip(french, ApertiumEngine().translate_batch(french))]
     assert english[0].startswith("Siemens ") and english[0].split()[1].islower() and " between Lyon and " in english[0]
     assert "Cela" not in english[1] and english[1].split()[1].islower(), english[1]
+
+
+def test_the_possessor_lost_by_the_spanish_pivot_comes_back_from_the_french():
+    """fr-es makes "su" of "leur" and of "sa" alike; spa-eng says "his" for both."""
+    french = ["Les pêcheurs vendent leur poisson et leurs huîtres au port.", "La pêcheuse vend sa récolte au port."]
+    raw = ApertiumEngine(borrow_from=()).translate_batch(french)
+    assert all(" his " in en for en in raw), raw
+    english = [postedit.apply(en, fr, rows=ROWS) for fr, en in zip(french, raw)]
+    assert " his " not in english[0] and english[0].count(" their ") == 2, english[0]
+    assert english[1] == raw[1]
 
 
 WORDS = ["the", "The", "Has", "has", "among", "and", "Lyon", "«", "»", ",", ".", "1,5", "%", "(", ")", "May", "cela",
