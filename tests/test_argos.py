@@ -212,7 +212,9 @@ def test_an_interrupted_build_resumes_from_the_memory(tiny, tmp_path):
             return 0
 
     def interrupt(sig, after_rows):
-        proc = subprocess.Popen(command + ["--batch-size", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+        # SIGINT as a terminal gives it, even when this test runs in a background job (which ignores it)
+        proc = subprocess.Popen(command + ["--batch-size", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env, cwd=tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         while rows() < after_rows and proc.poll() is None:
             time.sleep(0.01)
         proc.send_signal(sig)

@@ -18,7 +18,7 @@ from lxml.builder import E
 
 from ..glossary import Entry
 from .epub import FILES
-from .view import LANGS, SAFE_LINK, BookView, Mark, Run, Sentence, Unit, runs
+from .view import LANGS, SAFE_LINK, BookView, Run, Sentence, TermMark, Unit, runs
 
 ASSETS = ("style.css", "bilingue.js")
 BLOCK_TAGS = {"kicker": "p", "title": "h1", "heading": "h2", "paragraph": "p", "list_item": "li", "attribution": "p"}
@@ -35,7 +35,7 @@ def term_id(entry: Entry) -> str:
     return "t-" + "-".join("".join(c if c.isalnum() else " " for c in entry.fr.casefold()).split())
 
 
-def marked_text(text: str, marks: list[Mark]) -> list:
+def marked_text(text: str, marks: list[TermMark]) -> list:
     """``text`` with the first occurrence in its paragraph of each glossary term (names
     are not marked: they stay as they are) as a link to the entry."""
     out: list = []
@@ -53,7 +53,7 @@ def marked_text(text: str, marks: list[Mark]) -> list:
 STYLE_TAGS = {"emph": "em", "strong": "strong", "code": "code"}
 
 
-def styled(text: str, pieces: tuple[Run, ...], marks: list[Mark], in_link: bool = False) -> list:
+def styled(text: str, pieces: tuple[Run, ...], marks: list[TermMark], in_link: bool = False) -> list:
     """The source's formatting (emphasis, strong, code, links) around the marked terms; no
     term link inside a source link (links do not nest)."""
     out: list = []

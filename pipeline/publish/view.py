@@ -24,7 +24,7 @@ SAFE_LINK = ("https://", "http://", "mailto:")  # a source's javascript: link mu
 
 
 @dataclass(frozen=True)
-class Mark:
+class TermMark:
     """A glossary term inside one sentence's text; ``first`` when it is the first
     occurrence of its entry in its unit, in that language."""
 
@@ -38,7 +38,7 @@ class Mark:
 class Sentence:
     id: str
     text: dict[str, str]
-    marks: dict[str, list[Mark]]
+    marks: dict[str, list[TermMark]]
     origin: str = ""
     flags: tuple[Flag, ...] = ()
     styles: dict[str, list[Style]] = field(default_factory=lambda: {"fr": [], "en": []})  # the source's formatting
@@ -188,7 +188,7 @@ def sentence(segment: Segment, seen: dict[str, set[str]], block_styles: list[Sty
     for lang, found in spans.items():
         marks[lang] = []
         for start, end, entry in sorted(found, key=lambda span: span[0]):
-            marks[lang].append(Mark(start, end, entry, entry.fr not in seen[lang]))
+            marks[lang].append(TermMark(start, end, entry, entry.fr not in seen[lang]))
             seen[lang].add(entry.fr)
     return Sentence(segment.id, {"fr": segment.fr, "en": segment.en}, marks, segment.origin, tuple(segment.flags),
                     sentence_styles(segment, list(block_styles)))
