@@ -10,7 +10,7 @@ BROWSER_PACKAGES := chromium chromium-driver
 ARGOS_VERSION := 1.11.0
 ARGOS_TIMEOUT ?= 20
 
-.PHONY: venv deps book test bench models clean
+.PHONY: venv deps book watch test bench models clean
 
 venv: $(STAMP)
 
@@ -43,6 +43,10 @@ book: venv deps
 	@timeout 900 $(BIN)/python -m pipeline.models $(ARGOS_TIMEOUT) \
 		|| echo "bilingue: no Argos package installed (timed out or failed); the book is translated with Apertium"
 	$(BIN)/bilingue -v build
+
+# Rebuilds on every change of a source or data file, with spaCy loaded once (Ctrl-C stops).
+watch: venv deps
+	$(BIN)/bilingue watch
 
 test: $(TEST_STAMP) deps
 	$(BIN)/python -m pytest -q

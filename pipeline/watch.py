@@ -29,11 +29,12 @@ def preload() -> None:
     qa.default_lexicon()
 
 
-def snapshot(paths: Iterable[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file under ``paths`` (files or folders)."""
+def snapshot(paths: Iterable[Path], pattern: str = "*") -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file under ``paths`` (files, or folders and the
+    files in them that match ``pattern``)."""
     state = {}
     for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob(pattern) if p.is_file()) if path.is_dir() else [path]
         for file in files:
             try:
                 info = file.stat()
@@ -66,7 +67,7 @@ def run_forked(build: Callable[[], int]) -> int:
 
 def restart_if_code_changed(code_state: dict[str, tuple[int, int]]) -> None:
     """The watcher's loaded modules are those of its start: new code needs a new process."""
-    if snapshot([PIPELINE]) != code_state:
+    if snapshot([PIPELINE], "*.py") != code_state:
         print("watch: the pipeline's code changed: restarting", flush=True)
         os.execv(sys.executable, [sys.executable, *sys.argv])
 
@@ -88,7 +89,7 @@ def watch(inputs: list[Path], build: Callable[[], int], interval: float = 0.5) -
     """Build, then build again after each change under ``inputs``, until Ctrl-C."""
     print("watch: loading the French analysis…", flush=True)
     preload()
-    code_state, state = snapshot([PIPELINE]), snapshot(inputs)
+    code_state, state = snapshot([PIPELINE], "*.py"), snapshot(inputs)  # not __pycache__: builds write there
     watched = ", ".join(str(p) for p in inputs)
     try:
         while True:

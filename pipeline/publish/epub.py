@@ -10,6 +10,7 @@ the identifier is derived from book.toml, so the same inputs give the same bytes
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 
 import pypandoc
 
@@ -184,7 +186,7 @@ def colophon_blocks(view: BookView, langs: tuple[str, ...], edition: str) -> lis
     return [header(1, inlines("Colophon"), id="colophon", epub__type="colophon"), *(para(inlines(x)) for x in lines)]
 
 
-def document(view: BookView, edition: str, cover_path: Path) -> dict:
+def document_meta(view: BookView, edition: str, cover_path: Path) -> dict:
     langs = EDITIONS[edition]
     m = view.metadata
     metadata = {
@@ -209,11 +211,25 @@ def document(view: BookView, edition: str, cover_path: Path) -> dict:
     if m["editor"]:
         metadata["creator"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": meta_text("edt"),
                                                                               "text": meta_text(m["editor"])}}]}
-    blocks: list = []
-    for article in view.articles:
-        blocks += article_blocks(article, langs)
-    blocks += glossary_blocks(view, langs) + colophon_blocks(view, langs, edition)
-    return {"pandoc-api-version": PANDOC_API, "meta": metadata, "blocks": blocks}
+    return metadata
+
+
+def write_document(view: BookView, edition: str, cover_path: Path, handle: IO[str]) -> None:
+    """The book as a pandoc JSON document, written article by article: a word is a node of
+    pandoc's AST, so a whole book's tree would take many times the book's size in memory."""
+    langs = EDITIONS[edition]
+    handle.write(f'{{"pandoc-api-version":{json.dumps(PANDOC_API)},"meta":')
+    json.dump(document_meta(view, edition, cover_path), handle, ensure_ascii=False)
+    handle.write(',"blocks":[')
+    parts = itertools.chain((article_blocks(article, langs) for article in view.articles),
+                            [glossary_blocks(view, langs) + colophon_blocks(view, langs, edition)])
+    separator = ""
+    for blocks in parts:
+        for block in blocks:
+            handle.write(separator)
+            json.dump(block, handle, ensure_ascii=False)
+            separator = ","
+    handle.write("]}")
 
 
 def source_date_epoch(metadata: dict) -> str:
@@ -225,12 +241,13 @@ def publish_epub(view: BookView, out: Path, edition: str = "bilingue") -> Path:
     langs = EDITIONS[edition]
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        cover_path = Path(tmp) / "cover.svg"
+        cover_path, source = Path(tmp) / "cover.svg", Path(tmp) / "book.json"
         cover_path.write_text(cover.svg(view.metadata, langs), encoding="utf-8")
+        with source.open("w", encoding="utf-8") as handle:
+            write_document(view, edition, cover_path, handle)
         done = subprocess.run(
             [pypandoc.get_pandoc_path(), "--from=json", "--to=epub3", f"--output={out}", "--toc", "--toc-depth=2",
-             "--split-level=1", f"--css={STYLESHEET}"],
-            input=json.dumps(document(view, edition, cover_path), ensure_ascii=False).encode(),
+             "--split-level=1", f"--css={STYLESHEET}", str(source)],
             env={**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(view.metadata)}, capture_output=True,
         )
     if done.returncode:
