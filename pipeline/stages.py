@@ -15,6 +15,7 @@ succeeded.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
 import pickle
@@ -194,6 +195,10 @@ class Pipeline:
         leading = next((i for i, s in enumerate(stages) if not s.per_article), len(stages))
         if leading:
             book = self.run_per_article(book, stages[:leading])
+            # The articles live as long as the build: the cyclic collector need not go through
+            # them at every collection the later stages trigger (whose cost then grows with
+            # the book, and the stages' with its square).
+            gc.freeze()
         for s in stages[leading:]:
             book = self.timed(s, book)
         return book
