@@ -59,8 +59,8 @@ def styled(text: str, pieces: tuple[Run, ...], marks: list[TermMark], in_link: b
     out: list = []
     for run in pieces:
         if run.style is None:
-            inside = [replace(m, start=m.start - run.start, end=m.end - run.start) for m in marks
-                      if run.start <= m.start and m.end <= run.end]
+            inside = [m if not run.start else replace(m, start=m.start - run.start, end=m.end - run.start)
+                      for m in marks if run.start <= m.start and m.end <= run.end]
             piece = text[run.start:run.end]
             out += [piece] if in_link else marked_text(piece, inside)
             continue
