@@ -4,6 +4,7 @@ alignment of real build outputs, and `bilingue qa`."""
 import dataclasses
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -366,3 +367,31 @@ def test_an_approved_translation_that_changes_a_number_stops_a_strict_build(smal
     assert not (tmp_path / "out" / "html").exists()
     report = build.build(dataclasses.replace(options, strict=False))  # without --strict: published, flagged
     assert report["qa"]["checks"]["numbers"]["count"] >= 1 and report["qa"]["errors"] >= 1
+
+
+def test_word_analyses_are_kept_for_the_next_build_and_dropped_when_an_analyser_changes(tmp_path):
+    """The QA stage saves its lt-proc analyses in out/.cache/lexicon.pickle; a rebuild runs
+    lt-proc only for new words. Analyses of other analyser files, or an unreadable file,
+    are not used."""
+    analyser = tmp_path / "fr-es.automorf.bin"
+    shutil.copyfile(qa.APERTIUM / "apertium-fr-es" / "fr-es.automorf.bin", analyser)
+    saved = tmp_path / "lexicon.pickle"
+
+    def lexicon():
+        return qa.Lexicon(analysers={"French": ("fr-es",)}, root=tmp_path)
+
+    first = lexicon()
+    assert first.analyses("maison", "French")
+    first.save(saved)
+    again = lexicon()
+    again.load(saved)
+    assert again.cache == first.cache and ("French", "maison") in again.cache
+
+    with analyser.open("ab") as handle:  # another version of the analyser
+        handle.write(b"\0")
+    stale = lexicon()
+    stale.load(saved)
+    assert stale.cache == {}
+    saved.write_bytes(b"not a pickle")
+    stale.load(saved)
+    assert stale.cache == {}
