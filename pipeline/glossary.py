@@ -408,13 +408,24 @@ def names_not_in_source(english: str, french: str, glossary: Glossary,
     ['Orange']
     >>> names_not_in_source("Orange shares fell.", "L’action d’Orange a reculé.", g)
     []
+
+    A name's leading English article is a translated word: "Le Financial Times" gives
+    "The Financial Times".
+
+    >>> names_not_in_source("The Financial Times wrote.", "Le Financial Times a écrit.",
+    ...                     Glossary(Path("-"), [Entry("The Financial Times", "The Financial Times", "name")]))
+    []
     """
     pattern = names_pattern(tuple(e.en for e in glossary.names))
     if pattern is None:
         return []
     found = dict.fromkeys(m.group() for m in pattern.finditer(english)
                           if all(m.end() <= start or m.start() >= end for start, end in translated))
-    return [name for name in found if not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", french)]
+    return [name for name in found
+            if not re.search(rf"(?<!\w){re.escape(ENGLISH_ARTICLE.sub('', name))}(?!\w)", french)]
+
+
+ENGLISH_ARTICLE = re.compile(r"^(?:The|A|An) (?=\S)")
 
 
 @functools.cache
