@@ -19,7 +19,6 @@ from . import nlp
 from .model import Book, Segment
 
 SPLIT_KINDS = ("paragraph",)
-
 FINAL = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 CLOSING = frozenset({"»", "”", ")", "]"})  # always close what came before
 CLOSING_IF_GLUED = frozenset({'"', "’", "'"})  # close only when written against the punctuation
@@ -31,6 +30,7 @@ TITLES = frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "dr", "pr"
 BEFORE_NUMBER = frozenset({"p", "pp", "vol", "chap", "art", "fig", "n", "no", "t", "éd", "al", "ch", "sect"})
 # Abbreviations spaCy keeps whole that may still end a sentence (``des pommes, etc. Le soir…``).
 MAY_END = frozenset({"etc.", "etc…"})
+
 
 @functools.cache
 def stop_words() -> frozenset[str]:

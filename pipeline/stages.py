@@ -221,13 +221,14 @@ class Pipeline:
         done: list[Article] = []
         rest = [s for s in stages if s.name != "ingest"]
         for article in listed.articles:
-            cached = cache.get(article)
+            key = cache.key(article)
+            cached = cache.get(article, key)
             if cached is None:
                 one = Book(book.title, [article], book.metadata)
                 for s in rest:
                     one = self.timed(s, one)
                 cached = one.articles[0]
-                cache.put(article, cached)
+                cache.put(article, key, cached)
             done.append(cached)
         book.articles = done
         book.stats["articles_reused"] = cache.hits
@@ -266,23 +267,23 @@ class ArticleCache:
     def path(self, article: Article) -> Path:
         return self.folder / f"{article.slug}.pickle"
 
-    def get(self, article: Article) -> Article | None:
+    def get(self, article: Article, key: str) -> Article | None:
         if self.folder is None:
             return None
         try:
-            key, cached = pickle.loads(self.path(article).read_bytes())
+            cached_key, cached = pickle.loads(self.path(article).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
             return None
-        if key != self.key(article):
+        if cached_key != key:
             return None
         self.hits += 1
         return cached
 
-    def put(self, article: Article, result: Article) -> None:
+    def put(self, article: Article, key: str, result: Article) -> None:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.path(article)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps((self.key(article), result), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(path)
