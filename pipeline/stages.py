@@ -257,7 +257,9 @@ class ArticleCache:
 
     def key(self, article: Article) -> str:
         """The source file's bytes, not the text read from it: a DOCX whose words stay but
-        whose emphasis changed is another source."""
+        whose emphasis changed is another source. No key without a cache folder (nothing to read)."""
+        if self.folder is None:
+            return ""
         from .ingest import read_bytes
 
         digest = hashlib.sha256(self.prefix.encode())
