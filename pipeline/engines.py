@@ -343,8 +343,11 @@ class ApertiumEngine:
         for text, rendering in zip(french, renderings):
             found = {w: w for w in rendering.source_unknown}
             found |= {w: m[0] for w in rendering.pivot_unknown if w in back and (m := source_word(back[w], text))}
-            sources.append({w: x for w, x in found.items() if not looks_like_name(x, text)})
-        lent: dict[str, tuple[str, str]] = {}  # French word -> (English, lender route)
+            sources.append(found)
+        # A name is never looked up: it stays as the French writes it, also where the pivot
+        # changed it (fr-es writes "Bretaña" for "Bretagne", which spa-eng leaves so).
+        lent: dict[str, tuple[str, str]] = {x: (x.split()[-1], "name") for s, text in zip(sources, french)
+                                            for x in s.values() if looks_like_name(x.split()[-1], text)}
         for route in self.lenders:
             todo = sorted({x for s in sources for x in s.values()} - set(lent))
             for word, rendering in zip(todo, self.run_route(route, todo)):

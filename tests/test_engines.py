@@ -253,3 +253,11 @@ def test_the_timeout_grows_with_the_batch(tmp_path):
     engine = ApertiumEngine(datadir=tmp_path, timeout_s=0.2, timeout_per_char_s=0.0002)
     with pytest.raises(EngineError, match=r"within 2 s"):
         engine.translate_batch(["x" * 7000])
+
+
+def test_a_name_the_pivot_changed_comes_back_as_the_french_writes_it():
+    """fr-es writes "Bretaña" for "la Bretagne", and spa-eng leaves it so: a Spanish word
+    in the English that no check would call untranslated, since it is capitalised."""
+    result = apertium().translate_detailed(["Deux plateformes flottantes pour la Bretagne."])[0]
+    assert "Bretagne" in result.en and "Bretaña" not in result.en and result.unknown == ()
+    assert engines.Borrowing("Bretaña", "Bretagne", "name") in result.borrowed
