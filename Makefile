@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa apertium-fra-cat apertium-eng-cat apertium-eo-fr apertium-eo-en epubcheck wfrench wamerican wbritish wamerican-large wbritish-large wamerican-huge wbritish-huge hunspell-fr
+APT_PACKAGES := apertium apertium-fr-es apertium-eng-spa apertium-fra-cat apertium-spa-cat apertium-eng-cat apertium-eo-fr apertium-eo-en epubcheck wfrench wamerican wbritish wamerican-large wbritish-large wamerican-huge wbritish-huge hunspell-fr
 # the browser test (tests/test_browser.py): headless Chromium driven through its WebDriver
 BROWSER_PACKAGES := chromium chromium-driver
 ARGOS_VERSION := 1.11.0

@@ -171,8 +171,126 @@ def sentence_capital(english: str, source: str) -> list[Edit]:
     return []
 
 
-GENERAL: list[Callable[[str, str], list[Edit]]] = [english_quotes, english_spacing, decimal_point, doubled_word,
-                                                    stray_capital, possessor, sentence_capital]
+# Words that make the English present perfect right: the time reaches up to now.
+PRESENT_PERFECT = re.compile(
+    r"(?<!\w)(?:already|ever|never|yet|since|so far|until now|up to now|recently|lately|just"
+    r"|for (?:the (?:past|last)|some|several|many|months|years|weeks|days|decades|\d)"
+    r"|(?:over|in|during) the (?:past|last)|in recent)(?!\w)", re.IGNORECASE)
+# The same in French, where the engine lost it (``depuis lundi`` -> ``from Monday``).
+PRESENT_PERFECT_FR = re.compile(r"(?<!\w)(?:depuis|déjà|jamais|jusqu[’']ici|jusqu[’']à présent|à ce jour"
+                                r"|ces derni(?:ers|ères))(?!\w)", re.IGNORECASE)
+# A French auxiliary in the present, a negation or adverbs, then a past participle: a
+# passé composé (``a des ressources limitées`` is not one: a determiner comes between).
+PASSE_COMPOSE_FR = re.compile(
+    r"(?<!\w)(?:ai|as|a|avons|avez|ont|suis|es|est|sommes|êtes|sont)"
+    r"(?:\s+(?:pas|plus|jamais|rien|guère|déjà|bien|mal|tout|toujours|encore|également|aussi|enfin|ensuite|alors"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|\w+ment)){0,3}\s+"
+    r"\w+(?:ée?s?|ie?s?|ite?s?|ue?s?|erte?s?|orte?s?|einte?s?|ainte?s?|aite?s?)(?!\w)", re.IGNORECASE)
+# have/has, a negation, up to two adverbs, then the word that may be a past participle.
+PERFECT = re.compile(r"(?<!\w)(?P<aux>[Hh]as|[Hh]ave)(?P<neg> not)?(?P<adverbs>(?: (?:[a-z]+ly|also|then|again|even|"
+                     r"often|first|later|once)){0,2}) (?P<participle>[a-z]+)(?!['’\w-])")
+
+
+@functools.cache
+def past_forms(participle: str) -> tuple[str, str] | None:
+    """The verb's lemma and simple past when ``participle`` is an English past participle
+    (lemminflect's lexicon of English inflections), else None.
+
+    >>> past_forms("fallen"), past_forms("announced"), past_forms("agreement")
+    (('fall', 'fell'), ('announce', 'announced'), None)
+    """
+    from lemminflect import getAllLemmas, getInflection
+
+    for lemma in getAllLemmas(participle).get("VERB", ()) + getAllLemmas(participle).get("AUX", ()):
+        if participle in getInflection(lemma, "VBN") and (past := getInflection(lemma, "VBD")):
+            return lemma, past[0]
+    return None
+
+
+def simple_past(english: str, source: str) -> list[Edit]:
+    """The French passé composé, which a rule-based engine renders word for word as the
+    English present perfect (``a annoncé mardi`` -> ``has announced Tuesday``), becomes the
+    simple past that English narrates in, unless the sentence says the time reaches up to
+    now (``already``, ``since``, ``for months``, ``never``...), or the French does
+    (``depuis``, ``déjà``, ``jamais``...), which the engine may have lost. Only where the
+    French has a passé composé: "has" may also be a verb of possession.
+
+    >>> apply("The minister has not wished to comment; the talks have failed.", "", rows=[])
+    'The minister did not wish to comment; the talks failed.'
+    >>> apply("Prices have risen since January.", "", rows=[])
+    'Prices have risen since January.'
+    >>> apply("The fishermen have not gone out from Monday.", "Les pêcheurs ne sont pas sortis depuis lundi.", rows=[])
+    'The fishermen have not gone out from Monday.'
+    >>> apply("The company has limited resources.", "L’entreprise a des ressources limitées.", rows=[])
+    'The company has limited resources.'
+    >>> apply("Two suspects have been arrested and the mayor has been victim of threats.", "", rows=[])
+    'Two suspects were arrested and the mayor was victim of threats.'
+    """
+    if PRESENT_PERFECT.search(english) or PRESENT_PERFECT_FR.search(source):
+        return []
+    if source and not PASSE_COMPOSE_FR.search(source):
+        return []  # "has limited resources" is a verb of possession, not a tense
+    edits = []
+    for m in PERFECT.finditer(english):
+        forms = past_forms(m["participle"])
+        if forms is None:
+            continue
+        lemma, past = forms
+        if lemma == "be":
+            singular = m["aux"].lower() == "has" or english[: m.start()].rstrip().endswith(("I", "he", "she", "it"))
+            verb = ("was" if singular else "were") + (m["neg"] or "")
+        elif m["neg"]:
+            verb = f"did not{m['adverbs']} {lemma}"
+        else:
+            verb = f"{m['adverbs'].strip()} {past}".strip()
+        if m["aux"][0].isupper():
+            verb = capitalise(verb)
+        tail = m["adverbs"] if lemma == "be" else ""
+        edits.append(Edit(m.start(), m.end(), verb + tail, "simple_past"))
+    return edits
+
+
+# French "aller" in the present, then (after clitics or a negation) an infinitive: the near future.
+NEAR_FUTURE_FR = re.compile(r"(?<!\w)(?:vais|vas|va|allons|allez|vont)(?:\s+(?:ne|pas|plus|jamais|se|s[’']|me|m[’']|te|"
+                            r"t[’']|nous|vous|le|la|les|l[’']|lui|leur|y|en))*\s+\w+(?:er|ir|re|oir)(?!\w)", re.IGNORECASE)
+GOES_TO = re.compile(r"(?<!\w)(?P<verb>goes|go|does not go|do not go|is going|are going|am going) to(?= [a-z])")
+
+
+def near_future(english: str, source: str) -> list[Edit]:
+    """The French near future (``va planter``), which a rule-based engine renders word for
+    word (``goes to plant``), becomes the English future, when the French has that tense.
+
+    >>> apply("The city goes to plant trees and does not go to close the park.",
+    ...       "La ville va planter des arbres et ne va pas fermer le parc.", rows=[])
+    'The city will plant trees and will not close the park.'
+    >>> apply("She goes to Paris.", "Elle va à Paris.", rows=[])
+    'She goes to Paris.'
+    """
+    if not NEAR_FUTURE_FR.search(source):
+        return []
+    return [Edit(*m.span(), "will not" if "not" in m["verb"] else "will", "near_future")
+            for m in GOES_TO.finditer(english)]
+
+
+GROUPED_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])")
+
+
+def thousands_separator(english: str, source: str) -> list[Edit]:
+    """French groups a number's thousands with a (no-break) space, English with a comma,
+    when the French writes that number so (``10 000`` -> ``10,000``; two numbers side by
+    side that the French does not group stay apart).
+
+    >>> apply("They planted 10 000 trees and 2 500 000 seeds in 2023 2 times.", "10 000 ; 2 500 000 ; en 2023 2 fois", rows=[])
+    'They planted 10,000 trees and 2,500,000 seeds in 2023 2 times.'
+    """
+    grouped = {" ".join(re.split(r"[ \u00a0\u202f]", m.group())) for m in GROUPED_NUMBER.finditer(source)}
+    return [Edit(*m.span(), ",".join(re.split(r"[ \u00a0\u202f]", m.group())), "thousands_separator")
+            for m in GROUPED_NUMBER.finditer(english) if " ".join(re.split(r"[ \u00a0\u202f]", m.group())) in grouped]
+
+
+GENERAL: list[Callable[[str, str], list[Edit]]] = [english_quotes, english_spacing, decimal_point, thousands_separator,
+                                                    doubled_word, stray_capital, possessor, simple_past, near_future,
+                                                    sentence_capital]
 
 
 def row_edits(english: str, row: Row) -> list[Edit]:
@@ -237,7 +355,7 @@ def apply(segment_or_text: Segment | str, source: str = "", hits: list[gl.Hit] =
     return it, or post-edit a plain English text and return the new text.
 
     >>> apply("OpenAI Has declared that the the deal holds.", "OpenAI a déclaré que l’accord tient.", rows=[])
-    'OpenAI has declared that the deal holds.'
+    'OpenAI declared that the deal holds.'
     >>> apply("In May, Microsoft Office grew 1,5 %.", "En mai, Microsoft Office a progressé de 1,5 %.", rows=[])
     'In May, Microsoft Office grew 1.5%.'
     """

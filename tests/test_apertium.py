@@ -25,7 +25,8 @@ def test_one_output_per_segment_whatever_its_line_breaks():
 
 def test_model_id_names_both_debian_packages_and_their_versions():
     model_id = ApertiumEngine().model_id
-    assert model_id.startswith("apertium-fr-es=") and "+apertium-eng-spa=" in model_id
+    assert model_id.startswith("apertium-fra-cat=") and "+apertium-spa-cat=" in model_id
+    assert "+apertium-eng-spa=" in model_id
     assert "unknown" not in model_id
 
 

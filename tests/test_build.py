@@ -93,7 +93,7 @@ def test_epub_has_one_chapter_per_article_with_langs_and_colophon(built):
 def test_report_and_review(built):
     out, report = built
     saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert saved["engine"] == "apertium" and saved["model_id"].startswith("apertium-fr-es=")
+    assert saved["engine"] == "apertium" and saved["model_id"].startswith("apertium-fra-cat=")
     assert set(saved["seconds"]) >= {"ingest", "clean", "segment", "glossary", "translate", "verify", "html", "epub", "review"}
     assert saved["glossary"]["violations"] == [] and saved["glossary"]["compliance"] == 1.0
     assert isinstance(saved["translated"], int) and isinstance(saved["reused"], int)

@@ -163,36 +163,62 @@ def test_untranslated_words_are_recorded_per_segment():
 
 
 def test_words_the_main_route_leaves_untranslated_are_borrowed_from_another_route():
-    panne, harvest, billions, names = apertium().translate_detailed([
-        "Une panne a privé la ville d’électricité.", "Les récoltes de Nantes ont souffert.",
-        "Le groupe a perdu 4 milliards.", "Le maire de Lyon et Claire Vexaliste."])
-    assert panne.en == "A failure has deprived the city of electricity." and panne.unknown == ()
-    assert panne.borrowed == (engines.Borrowing("panne", "failure", "fra-cat|cat-eng"),)
-    assert panne.routes == "fr-es|spa-eng+fra-cat|cat-eng" and names.routes == "fr-es|spa-eng"
-    assert "harvests" in harvest.en and "récoltes" not in harvest.en and harvest.unknown == ("Nantes",)
-    # fr-es writes "millardos", a Spanish word spa-eng does not know: its French word is found
-    # by translating it back (es-fr) and is then looked up in the other routes.
-    assert "millardos" not in billions.en and billions.borrowed[0].word == "millardos"
+    unchanged, city, constructor, names = apertium().translate_detailed([
+        "Les tarifs restent inchangés.", "La municipalité de Quimper a subi une cyberattaque.",
+        "Le constructeur a dévoilé un modèle.", "Le maire de Lyon et Claire Vexaliste."])
+    # a French word fra-cat does not know
+    assert unchanged.en == "The prices remain unchanged." and unchanged.unknown == ()
+    assert unchanged.borrowed == (engines.Borrowing("inchangés", "unchanged", "fr-eo|eo-en"),)
+    assert unchanged.routes == "fra-cat|cat-spa|spa-eng+fr-eo|eo-en" and names.routes == engines.DEFAULT_ROUTE
+    # pivot words: Catalan that cat-spa does not know (desvelat), Spanish that spa-eng does
+    # not know (municipalidad); each is traced back to its French word through the route's
+    # modes reversed (cat-fra; spa-cat|cat-fra), which another route then translates
+    assert constructor.borrowed == (engines.Borrowing("desvelat", "disclosed", "fr-eo|eo-en"),)
+    assert "municipality" in city.en and "municipalidad" not in city.en
+    # a name the pivot changed (Catalan "Kemper") comes back as the French writes it, and a
+    # pivot word nothing translates gives way to its French word, reported as unknown
+    assert city.en == "The municipality of Quimper has suffered a cyberattaque.", city.en
+    assert engines.Borrowing("Kemper", "Quimper", "name") in city.borrowed
+    assert engines.Borrowing("ciberataque", "cyberattaque", "source") in city.borrowed
+    assert city.unknown == ("cyberattaque",)
     assert names.en == "The mayor of Lyon and Claire Vexaliste." and names.borrowed == ()
-    assert set(names.unknown) == {"Lyon", "Vexaliste"}
+    assert {"Lyon", "Vexaliste"} <= set(names.unknown)
+
+
+def test_a_route_leads_back_to_french_through_its_modes_reversed():
+    assert str(engines.Route.parse("fr-es|spa-eng").back(1)) == "es-fr"
+    assert "back=cat-fra,spa-cat|cat-fra" in apertium().config_id
 
 
 def test_without_lenders_untranslated_words_stay_and_are_recorded():
     alone_route = ApertiumEngine(borrow_from=())
-    result = alone_route.translate_detailed(["Une panne a privé la ville d’électricité."])[0]
-    assert "panne" in result.en and result.unknown == ("panne",) and result.borrowed == ()
+    result = alone_route.translate_detailed(["Les tarifs restent inchangés."])[0]
+    assert "inchangés" in result.en and result.unknown == ("inchangés",) and result.borrowed == ()
     assert "borrow=" not in alone_route.config_id
-    assert "borrow=fra-cat|cat-eng,fr-eo|eo-en back=es-fr" in apertium().config_id
+    assert "borrow=fr-es|spa-eng,fra-cat|cat-eng,fr-eo|eo-en " in apertium().config_id
+
+
+def test_the_default_route_falls_back_to_fr_es_without_apertium_spa_cat(tmp_path, caplog):
+    """Modes as Debian installs them, less those of apertium-spa-cat."""
+    (tmp_path / "modes").mkdir()
+    for mode in ("fr-es", "spa-eng", "es-fr", "fra-cat", "cat-eng", "cat-fra", "fr-eo", "eo-en"):
+        (tmp_path / "modes" / f"{mode}.mode").symlink_to(engines.APERTIUM_DATA / "modes" / f"{mode}.mode")
+    with caplog.at_level("INFO", logger="bilingue"):
+        engine = ApertiumEngine(datadir=tmp_path)
+    assert str(engine.route) == engines.FALLBACK_ROUTE and "apt-get install apertium-spa-cat" in caplog.text
+    assert "borrow=fra-cat|cat-eng,fr-eo|eo-en back=es-fr" in engine.config_id
+    assert ApertiumEngine().route == engines.Route.parse(engines.DEFAULT_ROUTE)
 
 
 def test_config_id_names_route_and_every_package_with_its_version():
-    main, other = apertium().config_id, apertium("fra-cat|cat-eng").config_id
-    assert "route=fr-es|spa-eng" in main and "null-flush" in main and f"code={engines.ENGINE_CODE}" in main
-    for package in ("apertium-fr-es=", "apertium-eng-spa=", "apertium=", "lttoolbox=", "apertium-lex-tools="):
+    main, other = apertium().config_id, apertium("fr-es|spa-eng").config_id
+    assert f"route={engines.DEFAULT_ROUTE}" in main and "null-flush" in main and f"code={engines.ENGINE_CODE}" in main
+    for package in ("apertium-fra-cat=", "apertium-spa-cat=", "apertium-eng-spa=", "apertium=", "lttoolbox=",
+                    "apertium-lex-tools="):
         assert package in main
-    assert "apertium-fra-cat=" in other and "cg3=" in other and "apertium-fr-es" not in other
+    assert "apertium-fr-es=" in other and "apertium-fra-cat" not in other
     assert "unknown" not in main and all(part in main.split() for part in apertium().model_id.split("+"))
-    assert {"apertium-fra-cat", "apertium-eo-en"} <= {part.split("=")[0] for part in apertium().model_id.split("+")}
+    assert {"apertium-fr-es", "apertium-eo-en"} <= {part.split("=")[0] for part in apertium().model_id.split("+")}
 
 
 def test_a_missing_route_says_what_to_install(tmp_path):
@@ -261,3 +287,39 @@ def test_a_name_the_pivot_changed_comes_back_as_the_french_writes_it():
     result = apertium().translate_detailed(["Deux plateformes flottantes pour la Bretagne."])[0]
     assert "Bretagne" in result.en and "Bretaña" not in result.en and result.unknown == ()
     assert engines.Borrowing("Bretaña", "Bretagne", "name") in result.borrowed
+
+
+@functools.cache
+def consensus_engine() -> ApertiumEngine:
+    return ApertiumEngine(consensus=True)
+
+
+def reference_french(count: int) -> list[str]:
+    lines = (Path(__file__).parent / "data" / "reference_fr_en.tsv").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")][1 : count + 1]
+
+
+def test_consensus_keeps_the_english_the_routes_agree_on():
+    french = reference_french(40)
+    engine = consensus_engine()
+    chosen = engine.translate_detailed(french)
+    options = {str(route): engine.translate_route(route, french) for route in engine.candidates}
+    assert list(options) == [engines.DEFAULT_ROUTE, *engines.OTHER_ROUTES]
+    for i, result in enumerate(chosen):
+        assert result == engines.agreed([options[route][i] for route in options])
+        assert result == options[result.route][i]
+    assert {r.route for r in chosen} > {engines.DEFAULT_ROUTE}, "the consensus never chose another route"
+    assert "choose=consensus" in engine.config_id and "choose=" not in apertium().config_id
+
+
+def test_consensus_translates_each_segment_as_if_alone():
+    french = reference_french(6)
+    together = consensus_engine().translate_batch(french)
+    assert consensus_engine().translate_batch(french[::-1]) == together[::-1]
+    assert [consensus_engine().translate_batch([text])[0] for text in french] == together
+
+
+def test_the_build_engine_is_the_consensus_of_the_default_route_and_the_others():
+    engine = engines.select("apertium")
+    assert engine.route == engines.Route.parse(engines.DEFAULT_ROUTE) and len(engine.candidates) == 4
+    assert "choose=consensus" in engine.config_id and "cognates=" in engine.config_id

@@ -20,7 +20,7 @@ def edited(english, source="", hits=(), rows=ROWS):
 
 
 @pytest.mark.parametrize("english, source, expected, rule", [
-    ("Nvidia Has projected Intel.", "Nvidia a dépassé Intel.", "Nvidia has projected Intel.", "stray_capital"),
+    ("Nvidia Projects Intel.", "Nvidia dépasse Intel.", "Nvidia projects Intel.", "stray_capital"),
     ("he called it « bromance » .", "Il l’a appelé « bromance ».", "He called it “bromance”.", "english_quotes"),
     ("Sales rose 2,75 % in the the spring.", "Les ventes ont crû de 2,75 % au printemps.",
      "Sales rose 2.75% in the spring.", "decimal_point"),
@@ -32,6 +32,23 @@ def edited(english, source="", hits=(), rows=ROWS):
      "Their clubs defend their colours.", "possessor"),
     ("The shareholders of Renault SA defend his interests.", "Les actionnaires de Renault SA défendent leurs intérêts.",
      "The shareholders of Renault SA defend their interests.", "possessor"),
+    ("The council has voted a budget Tuesday.", "Le conseil a voté un budget mardi.",
+     "The council voted a budget Tuesday.", "simple_past"),
+    ("The shops have not reopened and the roads have been closed.",
+     "Les commerces n’ont pas rouvert et les routes ont été fermées.",
+     "The shops did not reopen and the roads were closed.", "simple_past"),
+    ("Has finally fallen the wall.", "Est finalement tombé le mur.", "Finally fell the wall.", "simple_past"),
+    ("The firm goes to close two plants.", "L’entreprise va fermer deux usines.", "The firm will close two plants.",
+     "near_future"),
+    ("The port received 12 500 ships.", "Le port a reçu 12 500 navires.", "The port received 12,500 ships.",
+     "thousands_separator"),
+    ("The mill employs near of 300 people near of Rouen.", "Le moulin emploie près de 300 personnes près de Rouen.",
+     "The mill employs nearly 300 people near Rouen.", "postedit.tsv:15"),
+    ("Sales fell the past year.", "Les ventes ont baissé l’an dernier.", "Sales fell last year.", "postedit.tsv:17"),
+    ("The vote takes place the next week.", "Le vote a lieu la semaine prochaine.", "The vote takes place next week.",
+     "postedit.tsv:18"),
+    ("He spoke in the moment of a visit.", "Il a parlé lors d’une visite.", "He spoke during a visit.",
+     "postedit.tsv:19"),
 ])
 def test_each_rule_fixes_what_it_names(english, source, expected, rule):
     out, changes = edited(english, source)
@@ -47,8 +64,15 @@ def test_each_rule_fixes_what_it_names(english, source, expected, rule):
     ("12,000 cars and 3,5 tonnes.", "12 000 voitures et 3,6 tonnes."),
     ("The mayor and his city.", "Le maire et sa ville."),
     ("The mayor gives them his keys.", "Le maire leur donne ses clés."),
-    ("The brother has kept his.", "Les sœurs ont leurs clés ; le frère a gardé la sienne."),
+    ("The brother keeps his.", "Les sœurs ont leurs clés ; le frère garde la sienne."),
     ("The shareholders of Renault SA defend their interests and his.", "Les actionnaires de Renault SA défendent leurs intérêts et les siens."),
+    ("Prices have risen since January and have never been so high.", "Les prix ont augmenté depuis janvier."),
+    ("The dockers have not worked from Monday.", "Les dockers n’ont pas travaillé depuis lundi."),
+    ("The club has already signed two players.", "Le club a déjà recruté deux joueurs."),
+    ("The union has to sign the agreement.", "Le syndicat doit signer l’accord."),
+    ("She goes to Lille every week.", "Elle va à Lille chaque semaine."),
+    ("Sales grew over the past year.", "Les ventes ont progressé au cours de l’année écoulée."),
+    ("The 2024 budget keeps 12 points.", "Le budget 2024 garde 12 points."),
 ])
 def test_right_english_is_left_alone(english, source):
     assert edited(english, source) == (english, [])
@@ -77,6 +101,20 @@ def test_apertium_english_is_cleaned_up():
     english = [postedit.apply(en, fr, rows=ROWS) for fr, en in zip(french, ApertiumEngine().translate_batch(french))]
     assert english[0].startswith("Siemens ") and english[0].split()[1].islower() and " between Lyon and " in english[0]
     assert "Cela" not in english[1] and english[1].split()[1].islower(), english[1]
+
+
+def test_apertium_word_for_word_tenses_become_english_ones():
+    """The passé composé and the near future, which Apertium renders word for word."""
+    french = ["Le conseil municipal a voté mardi un budget de 12 500 euros et va ouvrir une école près de Rouen.",
+              "La directrice a démissionné l’an dernier, près de 40 ans après son arrivée.",
+              "Les pêcheurs n’ont pas repris la mer depuis lundi."]
+    raw = ApertiumEngine().translate_batch(french)
+    assert " has voted " in raw[0] and " goes to open " in raw[0] and " has resigned " in raw[1], raw
+    english = [postedit.apply(en, fr, rows=ROWS) for fr, en in zip(french, raw)]
+    assert english[0].startswith("The municipal council voted Tuesday") and " will open " in english[0], english[0]
+    assert "12,500 euros" in english[0] and "near Rouen" in english[0], english[0]
+    assert english[1].startswith("The director resigned last year, nearly 40 years"), english[1]
+    assert " have not " in english[2], english[2]
 
 
 def test_the_possessor_lost_by_the_spanish_pivot_comes_back_from_the_french():
