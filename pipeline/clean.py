@@ -353,7 +353,8 @@ DOUBLE_QUOTE = re.compile(r'["“”„]')
 def quotes_to_guillemets(text: str, ctx: Context) -> Fix:
     """Pair straight or English double quotes into French guillemets.
 
-    An odd number of quotes cannot be paired safely: it is noted for the editor.
+    An odd number of quotes cannot be paired safely, nor quotes beside a guillemet left
+    open (``« " "``: which one closes it?): they are noted for the editor.
 
     >>> fix("straight_quotes", 'il y avait "quelques tensions" ici')
     'il y avait «quelques tensions» ici'
@@ -363,6 +364,8 @@ def quotes_to_guillemets(text: str, ctx: Context) -> Fix:
     marks = list(DOUBLE_QUOTE.finditer(text))
     if len(marks) % 2:
         return Fix([], [Note("unpaired_quote", text, "odd number of double quotes: pair them by hand")])
+    if marks and text.count("«") != text.count("»"):
+        return Fix([], [Note("unpaired_quote", text, "double quotes beside an unclosed guillemet: pair them by hand")])
     return Fix([Edit(m.start(), m.end(), "«" if i % 2 == 0 else "»") for i, m in enumerate(marks)])
 
 

@@ -21,7 +21,7 @@ from .model import Change, Provenance, Segment
 from .text import capitalise
 from .tsv import Problem, raise_errors, read_rows
 
-COLUMNS = ("pattern", "replacement", "reason")
+COLUMNS = ("pattern", "replacement", "reason", "french")
 ENGLISH_WORDS = Path("/usr/share/dict/american-english")  # Debian package wamerican
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "glossary" / "postedit.tsv"
 NOWHERE = Provenance("-", 0)
@@ -44,6 +44,7 @@ class Row:
     replacement: str
     reason: str
     line: int
+    french: re.Pattern | None = None  # the row applies only where the French matches it
 
     @property
     def rule(self) -> str:
@@ -63,17 +64,18 @@ def load(path: Path = DEFAULT_FILE) -> list[Row]:
     """The editor's rows, refusing a file with a bad header, column count or regex."""
     rows, problems = read_rows(path, COLUMNS, required=3)
     loaded = []
-    for n, (pattern, replacement, reason) in rows:
+    for n, (pattern, replacement, reason, french) in rows:
         try:
             compiled = re.compile(pattern)
             compiled.sub(replacement, "")  # a replacement naming a group the pattern lacks fails here
+            french_pattern = re.compile(french, re.IGNORECASE) if french else None
         except re.error as err:
-            problems.append(Problem(n, "error", f"pattern or replacement is not a valid regular expression: {err}"))
+            problems.append(Problem(n, "error", f"a column is not a valid regular expression: {err}"))
             continue
         if not reason:
             problems.append(Problem(n, "error", "empty reason: say which engine error the row corrects"))
             continue
-        loaded.append(Row(compiled, replacement, reason, n))
+        loaded.append(Row(compiled, replacement, reason, n, french_pattern))
     raise_errors(path, problems, "Fix the file; see the comment at its top for the columns.")
     return loaded
 
@@ -173,12 +175,16 @@ def sentence_capital(english: str, source: str) -> list[Edit]:
 
 # Words that make the English present perfect right: the time reaches up to now.
 PRESENT_PERFECT = re.compile(
-    r"(?<!\w)(?:already|ever|never|yet|since|so far|until now|up to now|recently|lately|just"
+    r"(?<!\w)(?:already|ever|never|yet|since|so far|until now|up to now|recently|lately|just|always|still"
     r"|for (?:the (?:past|last)|some|several|many|months|years|weeks|days|decades|\d)"
-    r"|(?:over|in|during) the (?:past|last)|in recent)(?!\w)", re.IGNORECASE)
+    r"|(?:the )?(?:past|last) (?:few )?(?:days|weeks|months|years|decades)"
+    r"|(?:over|in|during) the (?:past|last)|over the course of|in recent|this (?:year|month|week)|today)(?!\w)",
+    re.IGNORECASE)
 # The same in French, where the engine lost it (``depuis lundi`` -> ``from Monday``).
-PRESENT_PERFECT_FR = re.compile(r"(?<!\w)(?:depuis|déjà|jamais|jusqu[’']ici|jusqu[’']à présent|à ce jour"
-                                r"|ces derni(?:ers|ères))(?!\w)", re.IGNORECASE)
+PRESENT_PERFECT_FR = re.compile(
+    r"(?<!\w)(?:depuis|déjà|jamais|récemment|jusqu[’']ici|jusqu[’']à présent|à ce jour|pas encore"
+    r"|(?:ai|as|a|avons|avez|ont|suis|es|est|sommes|êtes|sont) (?:toujours|encore)"
+    r"|derni(?:ers|ères)|écoulée?s?|cette (?:année|semaine)|ce mois|aujourd[’']hui)(?!\w)", re.IGNORECASE)
 # A French auxiliary in the present, a negation or adverbs, then a past participle: a
 # passé composé (``a des ressources limitées`` is not one: a determiner comes between).
 PASSE_COMPOSE_FR = re.compile(
@@ -189,6 +195,9 @@ PASSE_COMPOSE_FR = re.compile(
 # have/has, a negation, up to two adverbs, then the word that may be a past participle.
 PERFECT = re.compile(r"(?<!\w)(?P<aux>[Hh]as|[Hh]ave)(?P<neg> not)?(?P<adverbs>(?: (?:[a-z]+ly|also|then|again|even|"
                      r"often|first|later|once)){0,2}) (?P<participle>[a-z]+)(?!['’\w-])")
+# After these, "have" is an infinitive (would have been, to have ended, will have hired).
+NOT_A_TENSE_AFTER = frozenset({"would", "could", "should", "might", "must", "may", "can", "will", "shall", "to",
+                               "not", "i'd", "i’d", "'ll", "’ll"})
 
 
 @functools.cache
@@ -211,9 +220,11 @@ def simple_past(english: str, source: str) -> list[Edit]:
     """The French passé composé, which a rule-based engine renders word for word as the
     English present perfect (``a annoncé mardi`` -> ``has announced Tuesday``), becomes the
     simple past that English narrates in, unless the sentence says the time reaches up to
-    now (``already``, ``since``, ``for months``, ``never``...), or the French does
-    (``depuis``, ``déjà``, ``jamais``...), which the engine may have lost. Only where the
-    French has a passé composé: "has" may also be a verb of possession.
+    now (``already``, ``since``, ``for months``, ``always``, ``this year``...), or the
+    French does (``depuis``, ``déjà``, ``toujours``, ``encore``...), which the engine may have
+    lost. Only where the French has a passé composé ("has" may also be a verb of
+    possession), never in a question (``Have you seen...?``) nor after a modal or "to"
+    (``would have been``).
 
     >>> apply("The minister has not wished to comment; the talks have failed.", "", rows=[])
     'The minister did not wish to comment; the talks failed.'
@@ -223,21 +234,24 @@ def simple_past(english: str, source: str) -> list[Edit]:
     'The fishermen have not gone out from Monday.'
     >>> apply("The company has limited resources.", "L’entreprise a des ressources limitées.", rows=[])
     'The company has limited resources.'
-    >>> apply("Two suspects have been arrested and the mayor has been victim of threats.", "", rows=[])
-    'Two suspects were arrested and the mayor was victim of threats.'
+    >>> apply("Two suspects have been arrested, the mayor has been threatened and I have been told.", "", rows=[])
+    'Two suspects were arrested, the mayor was threatened and I was told.'
+    >>> apply("He has said it would have been adopted and claims to have ended it.", "", rows=[])
+    'He said it would have been adopted and claims to have ended it.'
     """
-    if PRESENT_PERFECT.search(english) or PRESENT_PERFECT_FR.search(source):
+    if english.rstrip(" ”\"»").endswith("?") or PRESENT_PERFECT.search(english) or PRESENT_PERFECT_FR.search(source):
         return []
     if source and not PASSE_COMPOSE_FR.search(source):
         return []  # "has limited resources" is a verb of possession, not a tense
     edits = []
     for m in PERFECT.finditer(english):
+        before = english[: m.start()].split()[-1:]
         forms = past_forms(m["participle"])
-        if forms is None:
+        if forms is None or (before and before[0].lower() in NOT_A_TENSE_AFTER):
             continue
         lemma, past = forms
         if lemma == "be":
-            singular = m["aux"].lower() == "has" or english[: m.start()].rstrip().endswith(("I", "he", "she", "it"))
+            singular = m["aux"].lower() == "has" or before == ["I"]
             verb = ("was" if singular else "were") + (m["neg"] or "")
         elif m["neg"]:
             verb = f"did not{m['adverbs']} {lemma}"
@@ -250,29 +264,47 @@ def simple_past(english: str, source: str) -> list[Edit]:
     return edits
 
 
-# French "aller" in the present, then (after clitics or a negation) an infinitive: the near future.
-NEAR_FUTURE_FR = re.compile(r"(?<!\w)(?:vais|vas|va|allons|allez|vont)(?:\s+(?:ne|pas|plus|jamais|se|s[’']|me|m[’']|te|"
-                            r"t[’']|nous|vous|le|la|les|l[’']|lui|leur|y|en))*\s+\w+(?:er|ir|re|oir)(?!\w)", re.IGNORECASE)
-GOES_TO = re.compile(r"(?<!\w)(?P<verb>goes|go|does not go|do not go|is going|are going|am going) to(?= [a-z])")
+# French "aller" in the present, then (after clitics or a negation) an infinitive: the near
+# future; after a word (its subject), not at the head of a clause, where "allez voir",
+# "va chercher" give an order.
+NEAR_FUTURE_FR = re.compile(r"(?<=\w\s)(?:vais|vas|va|allons|allez|vont)"
+                            r"(?:\s+(?:ne|pas|plus|jamais|se|s[’']|me|m[’']|te|t[’']|nous|vous|le|la|les|l[’']|lui|"
+                            r"leur|y|en))*\s+\w+(?:er|ir|re|oir)(?!\w)", re.IGNORECASE)
+GOES_TO = re.compile(r"(?<!\w)(?P<verb>goes|go|does not go|do not go|is going|are going|am going) to "
+                     r"(?P<next>[a-z]+)(?!\w)")
+
+
+@functools.cache
+def is_verb_base(word: str) -> bool:
+    """Is ``word`` an English verb's base form (lemminflect)? ``plant`` yes, ``the`` no."""
+    from lemminflect import getAllLemmas
+
+    return word in getAllLemmas(word).get("VERB", ())
 
 
 def near_future(english: str, source: str) -> list[Edit]:
     """The French near future (``va planter``), which a rule-based engine renders word for
-    word (``goes to plant``), becomes the English future, when the French has that tense.
+    word (``goes to plant``), becomes the English future, when the French has that tense,
+    before a verb, and no more often than the French has it.
 
     >>> apply("The city goes to plant trees and does not go to close the park.",
     ...       "La ville va planter des arbres et ne va pas fermer le parc.", rows=[])
     'The city will plant trees and will not close the park.'
-    >>> apply("She goes to Paris.", "Elle va à Paris.", rows=[])
-    'She goes to Paris.'
+    >>> apply("They go to the cinema and she goes to buy bread.", "Ils vont au cinéma et elle va acheter du pain.", rows=[])
+    'They go to the cinema and she will buy bread.'
+    >>> apply("Please, you go to see the doctor.", "S’il vous plaît, allez voir le médecin.", rows=[])
+    'Please, you go to see the doctor.'
     """
-    if not NEAR_FUTURE_FR.search(source):
-        return []
-    return [Edit(*m.span(), "will not" if "not" in m["verb"] else "will", "near_future")
-            for m in GOES_TO.finditer(english)]
+    count = len(NEAR_FUTURE_FR.findall(source))
+    futures = [m for m in GOES_TO.finditer(english) if is_verb_base(m["next"])][:count]
+    return [Edit(m.start(), m.start("next") - 1, "will not" if "not" in m["verb"] else "will", "near_future")
+            for m in futures]
 
 
-GROUPED_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])")
+# A number grouped by threes (no leading zero: a telephone number is not one), a decimal
+# part allowed; identifiers written in groups (SIREN, telephone) are left alone.
+GROUPED_NUMBER = re.compile(r"(?<![\d,.])(?<!\d )[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?![\d]|[ \u00a0\u202f]\d)")
+IDENTIFIER_BEFORE = re.compile(r"(?:SIRE[NT]|RCS|TVA|n°|no\.?|tél\.?|téléphone|numéro|code)\s*:?\s*$", re.IGNORECASE)
 
 
 def thousands_separator(english: str, source: str) -> list[Edit]:
@@ -282,8 +314,12 @@ def thousands_separator(english: str, source: str) -> list[Edit]:
 
     >>> apply("They planted 10 000 trees and 2 500 000 seeds in 2023 2 times.", "10 000 ; 2 500 000 ; en 2023 2 fois", rows=[])
     'They planted 10,000 trees and 2,500,000 seeds in 2023 2 times.'
+    >>> apply("It weighs 1 234,5 tonnes; SIREN 552 100 554; call 02 123 45 67.",
+    ...       "Il pèse 1 234,5 tonnes ; SIREN 552 100 554 ; appelez le 02 123 45 67.", rows=[])
+    'It weighs 1,234.5 tonnes; SIREN 552 100 554; call 02 123 45 67.'
     """
-    grouped = {" ".join(re.split(r"[ \u00a0\u202f]", m.group())) for m in GROUPED_NUMBER.finditer(source)}
+    grouped = {" ".join(re.split(r"[ \u00a0\u202f]", m.group())) for m in GROUPED_NUMBER.finditer(source)
+               if not IDENTIFIER_BEFORE.search(source[: m.start()])}
     return [Edit(*m.span(), ",".join(re.split(r"[ \u00a0\u202f]", m.group())), "thousands_separator")
             for m in GROUPED_NUMBER.finditer(english) if " ".join(re.split(r"[ \u00a0\u202f]", m.group())) in grouped]
 
@@ -293,8 +329,11 @@ GENERAL: list[Callable[[str, str], list[Edit]]] = [english_quotes, english_spaci
                                                     sentence_capital]
 
 
-def row_edits(english: str, row: Row) -> list[Edit]:
-    """The editor's row, its replacement capitalised where the match starts a capital."""
+def row_edits(english: str, row: Row, source: str = "") -> list[Edit]:
+    """The editor's row, its replacement capitalised where the match starts a capital; a
+    row with a ``french`` pattern only where the French matches it."""
+    if row.french and not row.french.search(source):
+        return []
     edits = []
     for m in row.pattern.finditer(english):
         replacement = m.expand(row.replacement)
@@ -339,7 +378,7 @@ def edit_english(english: str, source: str = "", hits: list[gl.Hit] = (), rows: 
     ``MAX_PASSES`` times."""
     rows = load() if rows is None else rows
     changes: list[Change] = []
-    steps = [functools.partial(row_edits, row=row) for row in rows]
+    steps = [functools.partial(row_edits, row=row, source=source) for row in rows]
     steps += [functools.partial(rule, source=source) for rule in GENERAL]
     for _ in range(MAX_PASSES):
         before = english

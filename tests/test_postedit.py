@@ -27,7 +27,7 @@ def edited(english, source="", hits=(), rows=ROWS):
     ("Sales rose ( sharply ) .", "Les ventes ont bondi.", "Sales rose (sharply).", "english_spacing"),
     ("financial Tensions rise", "Tensions financières en hausse", "Financial tensions rise", "sentence_capital"),
     ("The match among Lyon and Lille ends.", "Le match entre Lyon et Lille s’achève.",
-     "The match between Lyon and Lille ends.", "postedit.tsv:11"),
+     "The match between Lyon and Lille ends.", "postedit.tsv:13"),
     ("His clubs defend his colours.", "Leurs clubs défendent leurs couleurs.",
      "Their clubs defend their colours.", "possessor"),
     ("The shareholders of Renault SA defend his interests.", "Les actionnaires de Renault SA défendent leurs intérêts.",
@@ -43,12 +43,20 @@ def edited(english, source="", hits=(), rows=ROWS):
     ("The port received 12 500 ships.", "Le port a reçu 12 500 navires.", "The port received 12,500 ships.",
      "thousands_separator"),
     ("The mill employs near of 300 people near of Rouen.", "Le moulin emploie près de 300 personnes près de Rouen.",
-     "The mill employs nearly 300 people near Rouen.", "postedit.tsv:15"),
-    ("Sales fell the past year.", "Les ventes ont baissé l’an dernier.", "Sales fell last year.", "postedit.tsv:17"),
+     "The mill employs nearly 300 people near Rouen.", "postedit.tsv:17"),
+    ("Sales fell the past year.", "Les ventes ont baissé l’an dernier.", "Sales fell last year.", "postedit.tsv:19"),
+    ("Near of 450 people came.", "Près de 450 personnes sont venues.", "Nearly 450 people came.", "postedit.tsv:17"),
+    ("The next week, the vote takes place.", "La semaine prochaine, le vote a lieu.",
+     "Next week, the vote takes place.", "postedit.tsv:20"),
+    ("They go to the cinema and she goes to buy bread.", "Ils vont au cinéma et elle va acheter du pain.",
+     "They go to the cinema and she will buy bread.", "near_future"),
+    ("It weighs 1 234,5 tonnes.", "Il pèse 1 234,5 tonnes.", "It weighs 1,234.5 tonnes.", "thousands_separator"),
     ("The vote takes place the next week.", "Le vote a lieu la semaine prochaine.", "The vote takes place next week.",
-     "postedit.tsv:18"),
+     "postedit.tsv:20"),
     ("He spoke in the moment of a visit.", "Il a parlé lors d’une visite.", "He spoke during a visit.",
-     "postedit.tsv:19"),
+     "postedit.tsv:21"),
+    ("He arrived in the moment of the closure.", "Il est arrivé au moment de la fermeture.",
+     "He arrived at the time of the closure.", "postedit.tsv:22"),
 ])
 def test_each_rule_fixes_what_it_names(english, source, expected, rule):
     out, changes = edited(english, source)
@@ -73,6 +81,14 @@ def test_each_rule_fixes_what_it_names(english, source, expected, rule):
     ("She goes to Lille every week.", "Elle va à Lille chaque semaine."),
     ("Sales grew over the past year.", "Les ventes ont progressé au cours de l’année écoulée."),
     ("The 2024 budget keeps 12 points.", "Le budget 2024 garde 12 points."),
+    ("He said it would have been adopted.", "Il dit qu’elle aurait été adoptée."),
+    ("She claims to have ended the report.", "Elle affirme avoir terminé le rapport."),
+    ("The president has defended always this position.", "Le président a toujours défendu cette position."),
+    ("Sales have risen this year.", "Les ventes ont augmenté cette année."),
+    ("You have seen the film?", "Vous avez vu le film ?"),
+    ("The company has limited resources.", "L’entreprise a des ressources limitées."),
+    ("Please, you go to see the doctor.", "S’il vous plaît, allez voir le médecin."),
+    ("The firm, SIREN 552 100 554, calls 02 123 45 67.", "La société, SIREN 552 100 554, appelle le 02 123 45 67."),
 ])
 def test_right_english_is_left_alone(english, source):
     assert edited(english, source) == (english, [])
@@ -91,7 +107,7 @@ def test_a_segment_records_each_change_with_its_rule_and_place():
     postedit.apply(seg, rows=ROWS)
     assert seg.en == "This allows them leave."
     assert [(c.rule, c.before, c.after, c.where) for c in seg.en_changes] == [
-        ("postedit.tsv:14", "Cela", "This", where), ("stray_capital", "A", "a", where)]
+        ("postedit.tsv:16", "Cela", "This", where), ("stray_capital", "A", "a", where)]
 
 
 def test_apertium_english_is_cleaned_up():
@@ -145,9 +161,10 @@ def test_post_editing_twice_changes_nothing_more(words):
     ("a(b)\t\\2\tbecause\n", "not a valid regular expression"),
     ("among\tbetween\t\n", "empty reason"),
     ("among\tbetween\n", "2 columns"),
+    ("among\tbetween\tbecause\t(unclosed\n", "not a valid regular expression"),
 ])
 def test_a_malformed_file_is_refused_with_its_line(tmp_path, row, message):
     path = tmp_path / "postedit.tsv"
-    path.write_text("# test\npattern\treplacement\treason\n" + row, encoding="utf-8")
+    path.write_text("# test\npattern\treplacement\treason\tfrench\n" + row, encoding="utf-8")
     with pytest.raises(DataFileError, match=f"{path}:3: .*{message}"):
         postedit.load(path)
