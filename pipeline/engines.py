@@ -33,6 +33,7 @@ from typing import Protocol
 
 from .cognates import Cognates
 from .cognates import load as load_cognates
+from .nlp import english_words
 
 APERTIUM_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 log = logging.getLogger("bilingue")
@@ -252,8 +253,6 @@ def lone_word_case(loan: str) -> str:
     >>> lone_word_case("Line"), lone_word_case("Monday"), lone_word_case("NATO")
     ('line', 'Monday', 'NATO')
     """
-    from .postedit import english_words
-
     first = loan.split()[0] if loan.split() else loan
     if first[:1].isupper() and first[1:].islower() and first not in english_words():
         return loan[:1].lower() + loan[1:]

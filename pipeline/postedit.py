@@ -18,11 +18,11 @@ from typing import Callable
 
 from . import glossary as gl
 from .model import Change, Provenance, Segment
+from .nlp import english_words
 from .text import capitalise
 from .tsv import Problem, raise_errors, read_rows
 
 COLUMNS = ("pattern", "replacement", "reason", "french")
-ENGLISH_WORDS = Path("/usr/share/dict/american-english")  # Debian package wamerican
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "glossary" / "postedit.tsv"
 NOWHERE = Provenance("-", 0)
 DOUBLING_ALLOWED = frozenset({"that", "had", "is"})  # "that that", "had had" are English
@@ -49,15 +49,6 @@ class Row:
     @property
     def rule(self) -> str:
         return f"postedit.tsv:{self.line}"
-
-
-@functools.cache
-def english_words() -> frozenset[str]:
-    if not ENGLISH_WORDS.exists():
-        from .nlp import ResourceError
-
-        raise ResourceError(f"{ENGLISH_WORDS} is missing. Install the word list: apt-get install wamerican")
-    return frozenset(ENGLISH_WORDS.read_text(encoding="utf-8").split())
 
 
 def load(path: Path = DEFAULT_FILE) -> list[Row]:
