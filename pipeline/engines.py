@@ -402,9 +402,10 @@ class ApertiumEngine:
         return [Translation(r.en, str(route), r.source_unknown + r.pivot_unknown) for r in renderings]
 
     def borrow(self, french: list[str], renderings: list[Rendering], route: Route) -> list[Translation]:
-        """Each word the main route left untranslated, replaced by the English of the first
-        lender route that translates its French word alone, with no word unknown, else by
-        its English cognate (``cognates``: réévaluent -> reevaluate) where English has one.
+        """Each word ``route`` left untranslated, replaced by the English of the first other
+        route (the engine's main route, then its lenders) that translates its French word
+        alone, with no word unknown, else by its English cognate (``cognates``: réévaluent
+        -> reevaluate) where English has one.
 
         The French word is the untranslated word itself, or, for a pivot word (Catalan or
         Spanish that a later mode does not know), its back-translation when that occurs in the
