@@ -315,8 +315,9 @@ class ApertiumEngine:
         # A route's modes reversed (es-fr; spa-cat|cat-fra) tell which French word a pivot
         # word came from; without them only French words are looked up in other routes.
         self.backs = {route: installed_backs(route, installed) for route in self.candidates} if self.lenders else {}
-        modes = [m for r in (*self.candidates, *self.lenders) for m in r.modes]
-        modes += [m for backs in self.backs.values() for back in backs.values() for m in back.modes]
+        # Every route the engine may run: its own, the lenders, the routes back to French.
+        self.all_routes = [self.route, *self.lenders, *(b for backs in self.backs.values() for b in backs.values())]
+        modes = [m for r in self.all_routes for m in r.modes]
         missing = [m for m in dict.fromkeys(modes) if m not in installed]
         if missing:
             packages = [DEBIAN_PAIRS.get(m, "") for m in missing]
@@ -343,7 +344,7 @@ class ApertiumEngine:
     def start(self) -> None:
         """Start every mode the engine may use at once: they load their data side by side
         while the first batch goes through the main route."""
-        for route in (self.route, *self.lenders, *(b for backs in self.backs.values() for b in backs.values())):
+        for route in self.all_routes:
             for mode in route.modes:
                 self.pipe(mode)
 

@@ -171,15 +171,17 @@ PRESENT_PERFECT = re.compile(
     r"|(?:the )?(?:past|last) (?:few )?(?:days|weeks|months|years|decades)"
     r"|(?:over|in|during) the (?:past|last)|over the course of|in recent|this (?:year|month|week)|today)(?!\w)",
     re.IGNORECASE)
+# avoir and être in the present: the auxiliary of the passé composé.
+FRENCH_AUXILIARY = r"(?:ai|as|a|avons|avez|ont|suis|es|est|sommes|êtes|sont)"
 # The same in French, where the engine lost it (``depuis lundi`` -> ``from Monday``).
 PRESENT_PERFECT_FR = re.compile(
     r"(?<!\w)(?:depuis|déjà|jamais|récemment|jusqu[’']ici|jusqu[’']à présent|à ce jour|pas encore"
-    r"|(?:ai|as|a|avons|avez|ont|suis|es|est|sommes|êtes|sont) (?:toujours|encore)"
+    rf"|{FRENCH_AUXILIARY} (?:toujours|encore)"
     r"|derni(?:ers|ères)|écoulée?s?|cette (?:année|semaine)|ce mois|aujourd[’']hui)(?!\w)", re.IGNORECASE)
 # A French auxiliary in the present, a negation or adverbs, then a past participle: a
 # passé composé (``a des ressources limitées`` is not one: a determiner comes between).
 PASSE_COMPOSE_FR = re.compile(
-    r"(?<!\w)(?:ai|as|a|avons|avez|ont|suis|es|est|sommes|êtes|sont)"
+    rf"(?<!\w){FRENCH_AUXILIARY}"
     r"(?:\s+(?:pas|plus|jamais|rien|guère|déjà|bien|mal|tout|toujours|encore|également|aussi|enfin|ensuite|alors"
     r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|\w+ment)){0,3}\s+"
     r"\w+(?:ée?s?|ie?s?|ite?s?|ue?s?|erte?s?|orte?s?|einte?s?|ainte?s?|aite?s?)(?!\w)", re.IGNORECASE)
@@ -201,7 +203,8 @@ def past_forms(participle: str) -> tuple[str, str] | None:
     """
     from lemminflect import getAllLemmas, getInflection
 
-    for lemma in getAllLemmas(participle).get("VERB", ()) + getAllLemmas(participle).get("AUX", ()):
+    lemmas = getAllLemmas(participle)
+    for lemma in lemmas.get("VERB", ()) + lemmas.get("AUX", ()):
         if participle in getInflection(lemma, "VBN") and (past := getInflection(lemma, "VBD")):
             return lemma, past[0]
     return None
@@ -309,10 +312,15 @@ def thousands_separator(english: str, source: str) -> list[Edit]:
     ...       "Il pèse 1 234,5 tonnes ; SIREN 552 100 554 ; appelez le 02 123 45 67.", rows=[])
     'It weighs 1,234.5 tonnes; SIREN 552 100 554; call 02 123 45 67.'
     """
-    grouped = {" ".join(re.split(r"[ \u00a0\u202f]", m.group())) for m in GROUPED_NUMBER.finditer(source)
+    grouped = {digit_groups(m.group()) for m in GROUPED_NUMBER.finditer(source)
                if not IDENTIFIER_BEFORE.search(source[: m.start()])}
-    return [Edit(*m.span(), ",".join(re.split(r"[ \u00a0\u202f]", m.group())), "thousands_separator")
-            for m in GROUPED_NUMBER.finditer(english) if " ".join(re.split(r"[ \u00a0\u202f]", m.group())) in grouped]
+    return [Edit(*m.span(), ",".join(digit_groups(m.group())), "thousands_separator")
+            for m in GROUPED_NUMBER.finditer(english) if digit_groups(m.group()) in grouped]
+
+
+def digit_groups(number: str) -> tuple[str, ...]:
+    """A grouped number's groups, whichever space separates them."""
+    return tuple(re.split(r"[ \u00a0\u202f]", number))
 
 
 GENERAL: list[Callable[[str, str], list[Edit]]] = [english_quotes, english_spacing, decimal_point, thousands_separator,
