@@ -14,7 +14,9 @@ name is, in a segment's spaCy analysis:
 Places and common acronyms that English names its own way (``Londres``, ``États-Unis``,
 ``ONU``, ``BCE``: Apertium's French analyser tags them ``<np><loc>``, ``<np><top>`` or
 ``<n><acr>``, as the QA stage reads them) are left to the engine, which gives their English
-form. Adjacent name words make one name (``Mustafa Suleyman``). The glossary wins: a
+form. Adjacent name words make one name (``Mustafa Suleyman``), with a capitalised
+article or particle inside the sentence before them (``Yannick Le Goff``, ``La
+Turballe``, whose ``Le`` and ``La`` an engine would translate). The glossary wins: a
 glossary hit (``Bruxelles`` -> ``Brussels`` as a term) is never also an automatic name, and
 a capitalised word of kind ``common`` (``État``) is left to the engine.
 """
@@ -98,7 +100,19 @@ def name_words(doc, shouting: bool) -> set[int]:
             return False
         return i in organisations or not is_place(analyses[text_of[i]])  # spaCy's organisation in context wins
 
-    return {i for i in by_form | organisations | persons if kept(i)}
+    found = {i for i in by_form | organisations | persons if kept(i)}
+    return found | {t.i for t in doc if t.i + 1 in found and is_name_particle(t)}
+
+
+# Articles and particles that are part of a name when capitalised inside a sentence.
+NAME_PARTICLES = frozenset({"Le", "La", "Les", "De", "Du", "Des", "Van", "Von", "Di", "Da", "Del", "Della"})
+
+
+def is_name_particle(token) -> bool:
+    """``Le`` of ``Yannick Le Goff`` or ``La`` of ``La Turballe``: an article or particle
+    written with its capital inside a sentence, before a name word, is part of that name
+    (at a sentence start, ``La SNCF``, the capital is the sentence's)."""
+    return token.text in NAME_PARTICLES and not opens_sentence(token)
 
 
 def is_person(words) -> bool:

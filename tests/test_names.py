@@ -33,6 +33,12 @@ def test_dictionary_words_of_longer_entities_and_sentence_starts_are_left_to_the
     assert auto_names("LE MARCHÉ RECULE À LA BOURSE", terms) == []
 
 
+def test_a_capitalised_article_or_particle_inside_a_sentence_belongs_to_the_name(terms):
+    text = "Le maire du Croisic et Annick Le Bihan visitent Le Pouliguen, puis La Baule."
+    assert auto_names(text, terms) == ["Croisic", "Annick Le Bihan", "Le Pouliguen", "La Baule"]
+    assert auto_names("La CFDT et Hugo Van Damme répondent à la Banque.", terms) == ["CFDT", "Hugo Van Damme"]
+
+
 def test_the_glossary_wins_over_detection(tmp_path):
     terms = gl.load(write(tmp_path, ["Bruxelles\tBrussels\tterm\t\t\n", "État\tState\tcommon\t\t\n",
                                      "Nvidia\tNvidia\tname\t\t\n"]))
